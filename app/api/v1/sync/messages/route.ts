@@ -1,0 +1,9 @@
+import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { syncQuerySchema } from "@/lib/messages/schemas";
+import { syncMessages } from "@/lib/messages/sync";
+
+export const dynamic = "force-dynamic";
+
+/** Every change after `since`, in order, tombstones included; page until hasMore is false. */
+export const GET = route({ auth: "user", scopes: ["messages:read"], query: syncQuerySchema }, async ({ input, actor }) => syncMessages(getDb(), actor.userId, input.query));

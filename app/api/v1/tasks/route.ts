@@ -1,0 +1,13 @@
+import { getDb } from "@/lib/db/client";
+import { created, route } from "@/lib/http/route";
+import { createTask } from "@/lib/tasks/create";
+import { listTasks } from "@/lib/tasks/list";
+import { createTaskSchema, listTasksQuerySchema } from "@/lib/tasks/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** The caller's tasks and those assigned to them: filters, a view, sort, cursor pages. */
+export const GET = route({ auth: "user", scopes: ["tasks:read"], query: listTasksQuerySchema }, async ({ input, actor }) => listTasks(getDb(), actor.userId, input.query));
+
+/** Creates a task owned by the caller. */
+export const POST = route({ auth: "user", scopes: ["tasks:write"], body: createTaskSchema }, async ({ input, actor }) => created(await createTask(getDb(), actor.userId, input.body)));

@@ -1,0 +1,298 @@
+/**
+ * bench/inbox: the inbox on PostgreSQL, through the real server, next to a
+ * baseline measured in the same run (multi-row INSERTs through `pg`
+ * directly into the same table, same indexes, no HTTP).
+ *
+ *   npx next build && npx tsx bench/inbox.ts [--batches 100] [--seconds 10] [--sync 100000] [--search 1000000] [--queries 200]
+ *
+ * It creates a throwaway database on postgres://postgres@127.0.0.1:5432
+ * (override with BENCH_ADMIN_URL), starts the server on it, and drops it at
+ * the end. Every loop is bounded by a count or a duration.
+ *   1. batch ingest: POST /api/v1/messages with 500 messages per request, 4 at a
+ *      time, on one device and spread over 4 users;
+ *   2. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
+ *      50 users' phones and from one phone, next to GET /api/health;
+ *   3. sync of N messages in pages of 500: total time and p99 per page;
+ *   4. search p95 over M messages (seeded with generate_series).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import pg from "pg";
+import { load, percentile, startServer, table } from "./lib";
+
+const args = new Map(process.argv.slice(2).map((arg, i, all) => [arg, all[i + 1]]));
+const BATCHES = Number(args.get("--batches") ?? 100);
+const SECONDS = Number(args.get("--seconds") ?? 10);
+const SYNC_ROWS = Number(args.get("--sync") ?? 100_000);
+const SEARCH_ROWS = Number(args.get("--search") ?? 1_000_000);
+const QUERIES = Number(args.get("--queries") ?? 200);
+const BATCH_SIZE = 500;
+const BATCH_CONCURRENCY = 4;
+const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+const dbName = `mh_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+const databaseUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+})();
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+let counter = 0;
+function message(prefix: string): Record<string, unknown> {
+  counter++;
+  return {
+    type: "sms",
+    sender: `+1555${String(counter % 10_000).padStart(7, "0")}`,
+    body: `${prefix} ${counter}: Your package from the warehouse is out for delivery today, track it with code ${counter * 7919}`,
+    receivedAt: new Date(Date.UTC(2026, 0, 1) + counter * 1000).toISOString(),
+    tags: counter % 10 === 0 ? ["shipping"] : [],
+  };
+}
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return [result, ms(start)];
+}
+
+/** Runs `count` tasks, `concurrency` at a time. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+async function api(url: string, key: string, path: string, init: RequestInit = {}): Promise<any> {
+  const res = await fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } });
+  const body = await res.json();
+  if (!res.ok && res.status !== 207) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+await admin(`create database ${dbName}`);
+console.log(`database ${dbName}`);
+const db = new pg.Pool({ connectionString: databaseUrl, max: BATCH_CONCURRENCY + 2 });
+const hub = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: "20" });
+try {
+  const setup = await (await fetch(`${hub.url}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench@example.test", password: "bench-password-123", name: "Bench" }) })).json();
+  const ownerKey: string = setup.key;
+  const device = await api(hub.url, ownerKey, "/api/v1/devices/register", { method: "POST", body: JSON.stringify({ name: "bench phone" }) });
+  const deviceKey: string = device.key;
+
+  // --- 1. Baseline: multi-row INSERT through pg, same table and indexes. ------
+  const baselineUser = `usr_baseline_${randomBytes(4).toString("hex")}`;
+  await db.query("insert into users (id, email, name) values ($1, $2, 'baseline')", [baselineUser, `${baselineUser}@example.test`]);
+  let position = 0;
+  const [, baselineMs] = await timed(() =>
+    pool(BATCHES, BATCH_CONCURRENCY, async () => {
+      const rows = Array.from({ length: BATCH_SIZE }, () => message("baseline"));
+      const values: unknown[] = [];
+      const tuples = rows.map((row, i) => {
+        const p = ++position;
+        values.push(`msg_base_${randomBytes(8).toString("hex")}`, baselineUser, randomBytes(16).toString("hex"), row.sender, row.body, row.receivedAt, p, row.tags);
+        const o = i * 8;
+        return `($${o + 1}, $${o + 2}, 'bench', $${o + 3}, 'sms', $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8})`;
+      });
+      await db.query(`insert into messages (id, user_id, source, fingerprint, type, sender, body, received_at, change_position, tags) values ${tuples.join(",")}`, values);
+    }),
+  );
+  const baselineRate = (BATCHES * BATCH_SIZE) / (baselineMs / 1000);
+
+  // 50 phones of 50 users, for the multi-user runs below.
+  const phoneKeys: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const user = await seedUser(db, `phone${i}`, 0);
+    const key = await keyFor(user, ["messages:read", "messages:write", "devices:write"]);
+    phoneKeys.push((await api(hub.url, key, "/api/v1/devices/register", { method: "POST", body: JSON.stringify({ name: `phone ${i}` }) })).key);
+  }
+
+  // --- 2. Batch ingest through the API. ---------------------------------------
+  // (a) one device, 4 requests at a time: its batches serialise on the
+  //     user's position counter by design; (b) 4 devices of 4 users.
+  await api(hub.url, deviceKey, "/api/v1/messages", { method: "POST", body: JSON.stringify({ messages: Array.from({ length: 50 }, () => message("warm-up")) }) });
+  const [, batchMs] = await timed(() =>
+    pool(BATCHES, BATCH_CONCURRENCY, async () => {
+      const result = await api(hub.url, deviceKey, "/api/v1/messages", { method: "POST", body: JSON.stringify({ messages: Array.from({ length: BATCH_SIZE }, () => message("batch")) }) });
+      if (result.results.length !== BATCH_SIZE) throw new Error("short batch");
+    }),
+  );
+  const batchRate = (BATCHES * BATCH_SIZE) / (batchMs / 1000);
+  const [, spreadMs] = await timed(() =>
+    pool(BATCHES, BATCH_CONCURRENCY, async (i) => {
+      const result = await api(hub.url, phoneKeys[i % BATCH_CONCURRENCY]!, "/api/v1/messages", { method: "POST", body: JSON.stringify({ messages: Array.from({ length: BATCH_SIZE }, () => message("spread")) }) });
+      if (result.results.length !== BATCH_SIZE) throw new Error("short batch");
+    }),
+  );
+  const spreadRate = (BATCHES * BATCH_SIZE) / (spreadMs / 1000);
+
+  // --- 3. Single POSTs at 50 concurrency. -------------------------------------
+  // (a) 50 phones of 50 users, one connection each: the realistic shape.
+  // (b) 50 connections on one device: one user's writes serialise on that
+  //     user's sync-position counter by design, so this is the worst case.
+  // Floor: GET /api/health (no database) at 50 connections, same run.
+  let single = 0;
+  let nextPhone = 0;
+  const singleRequest = (keys: string[]) => ({
+    method: "POST" as const,
+    path: "/api/v1/messages",
+    headers: { "content-type": "application/json" },
+    setupRequest: (req: any, context: any) => {
+      context.key ??= keys[nextPhone++ % keys.length];
+      return { ...req, headers: { ...req.headers, authorization: `Bearer ${context.key}` }, body: JSON.stringify({ ...message("single"), externalId: `single-${++single}` }) };
+    },
+  });
+  await load({ url: hub.url, duration: 2, connections: 50, requests: [singleRequest(phoneKeys)] });
+  const manyPhones = await load({ url: hub.url, duration: SECONDS, connections: 50, requests: [singleRequest(phoneKeys)] });
+  const onePhone = await load({ url: hub.url, duration: SECONDS, connections: 50, requests: [singleRequest([deviceKey])] });
+  const health = await load({ url: `${hub.url}/api/health`, duration: SECONDS, connections: 50 });
+
+  // --- 4. Sync of SYNC_ROWS messages in pages of 500. --------------------------
+  const syncUser = await seedUser(db, "sync", SYNC_ROWS);
+  const syncKey = await keyFor(syncUser);
+  const pageTimes: number[] = [];
+  let cursor: string | undefined;
+  let synced = 0;
+  const [, syncMs] = await timed(async () => {
+    for (let page = 0; page < SYNC_ROWS / 500 + 2; page++) {
+      const [body, took] = await timed(() => api(hub.url, syncKey, `/api/v1/sync/messages?limit=500${cursor ? `&since=${cursor}` : ""}`));
+      pageTimes.push(took);
+      synced += body.changes.length;
+      cursor = body.cursor;
+      if (!body.hasMore) break;
+    }
+  });
+  if (synced !== SYNC_ROWS) throw new Error(`synced ${synced} of ${SYNC_ROWS}`);
+
+  // Baseline for a page: the same keyset query through pg directly.
+  const rawPageTimes: number[] = [];
+  let rawPosition = 0;
+  for (let page = 0; page < SYNC_ROWS / 500; page++) {
+    const [result, took] = await timed(() =>
+      db.query("select * from messages where user_id = $1 and change_position > $2 order by change_position limit 501", [syncUser.userId, rawPosition]),
+    );
+    rawPageTimes.push(took);
+    rawPosition = Number(result.rows[Math.min(499, result.rows.length - 1)]?.change_position ?? rawPosition);
+  }
+
+  // --- 5. Search over SEARCH_ROWS messages. ------------------------------------
+  const searchUser = await seedUser(db, "search", SEARCH_ROWS);
+  const searchKey = await keyFor(searchUser);
+  const vocabulary = (await db.query<{ word: string; rank: number }>("select word, rank from bench_vocab order by rank")).rows;
+  const queries: string[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    // Search terms people type: words of every frequency below the ~20 most common, a fifth as a prefix, a fifth as two words.
+    const pick = () => vocabulary[20 + Math.floor(Math.random() * (vocabulary.length - 20))]!.word;
+    const kind = i % 5;
+    queries.push(kind === 0 ? pick().slice(0, 4) : kind === 1 ? `${pick()} ${pick().slice(0, 3)}` : pick());
+  }
+  await api(hub.url, searchKey, `/api/v1/messages?q=${encodeURIComponent(queries[0]!)}`); // warm-up
+  const searchTimes: number[] = [];
+  const matchCounts: number[] = [];
+  for (const q of queries) {
+    const [body, took] = await timed(() => api(hub.url, searchKey, `/api/v1/messages?limit=50&q=${encodeURIComponent(q)}`));
+    searchTimes.push(took);
+    matchCounts.push(body.data.length);
+  }
+  const rawSearchTimes: number[] = [];
+  for (const q of queries.slice(0, 50)) {
+    const [, took] = await timed(() =>
+      db.query(
+        "select id from messages where user_id = $1 and deleted_at is null and search @@ plainto_tsquery('simple', $2) order by ts_rank(search, plainto_tsquery('simple', $2)) desc, received_at desc limit 51",
+        [searchUser.userId, q],
+      ),
+    );
+    rawSearchTimes.push(took);
+  }
+  const common = vocabulary[0]!.word;
+  const [, commonMs] = await timed(() => api(hub.url, searchKey, `/api/v1/messages?limit=50&q=${common}`));
+  const commonMatches = (await db.query("select count(*)::int as n from messages where user_id = $1 and search @@ plainto_tsquery('simple', $2)", [searchUser.userId, common])).rows[0].n;
+
+  console.log("\nbench/inbox on PostgreSQL (same run, same machine)\n");
+  table([
+    { measure: "batch ingest, one device (500/request, 4 concurrent)", hub: `${fmt(batchRate)} msg/s`, baseline: `${fmt(baselineRate)} msg/s (pg multi-row INSERT, 4 connections)`, ratio: `${((batchRate / baselineRate) * 100).toFixed(0)} %` },
+    { measure: "batch ingest, 4 devices of 4 users", hub: `${fmt(spreadRate)} msg/s`, baseline: "", ratio: `${((spreadRate / baselineRate) * 100).toFixed(0)} %` },
+    { measure: "single POST, 50 phones of 50 users", hub: `${fmt(manyPhones.requestsPerSecond)} req/s, p50 ${manyPhones.p50} ms, p99 ${manyPhones.p99} ms`, baseline: `GET /api/health: ${fmt(health.requestsPerSecond)} req/s, p50 ${health.p50} ms, p99 ${health.p99} ms`, ratio: `errors ${manyPhones.errors + manyPhones.non2xx}` },
+    { measure: "single POST, 50 connections on one phone", hub: `${fmt(onePhone.requestsPerSecond)} req/s, p50 ${onePhone.p50} ms, p99 ${onePhone.p99} ms`, baseline: "", ratio: `errors ${onePhone.errors + onePhone.non2xx}` },
+    { measure: `sync ${fmt(SYNC_ROWS)} msgs, pages of 500`, hub: `${fmt(syncMs)} ms total, page p50 ${percentile(pageTimes, 50).toFixed(1)} ms, p99 ${percentile(pageTimes, 99).toFixed(1)} ms`, baseline: `page p50 ${percentile(rawPageTimes, 50).toFixed(1)} ms, p99 ${percentile(rawPageTimes, 99).toFixed(1)} ms (pg)`, ratio: "" },
+    { measure: `search over ${fmt(SEARCH_ROWS)} msgs (${QUERIES} queries)`, hub: `p50 ${percentile(searchTimes, 50).toFixed(1)} ms, p95 ${percentile(searchTimes, 95).toFixed(1)} ms, max ${Math.max(...searchTimes).toFixed(1)} ms`, baseline: `p50 ${percentile(rawSearchTimes, 50).toFixed(1)} ms, p95 ${percentile(rawSearchTimes, 95).toFixed(1)} ms (pg, same query)`, ratio: "" },
+    { measure: `search for the most common word ("${common}", ${fmt(commonMatches)} matches)`, hub: `${commonMs.toFixed(1)} ms`, baseline: "", ratio: "" },
+  ]);
+  console.log(`search results per query: median ${percentile(matchCounts, 50)}, ${matchCounts.filter((n) => n === 0).length} queries with none`);
+} finally {
+  await hub.stop();
+  await db.end();
+  await admin(`drop database if exists ${dbName} with (force)`);
+}
+
+/**
+ * Seeds `rows` messages for a new user straight into the table with
+ * generate_series: bodies of 8–15 words drawn from a 5,000-word vocabulary
+ * with a long tail (a few words are everywhere, most are rare), positions
+ * 1..rows and the matching change counter, as ingest would leave them.
+ */
+async function seedUser(db: pg.Pool, label: string, rows: number): Promise<{ userId: string; rows: number }> {
+  const userId = `usr_${label}_${randomBytes(4).toString("hex")}`;
+  await db.query("insert into users (id, email, name) values ($1, $2, $3)", [userId, `${userId}@example.test`, label]);
+  await db.query(`
+    create table if not exists bench_vocab as
+    select n as rank,
+      (array['ka','lo','mi','su','te','ra','no','vi','pe','du','ho','ze','an','el','ir','ot','ub','ch','sh','qu'])[1 + n % 20] ||
+      (array['ba','re','si','to','mu','la','ne','gi','po','fe','da','ki','ro','ve','sa','ti','lu','mo','ny','wa'])[1 + (n / 20) % 20] ||
+      (array['n','r','s','t','l','m','k','d','x','z','p','g','v','b','f','h','c','j','w','y'])[1 + (n / 400) % 20] ||
+      (array['','a','o','e','i','u','ar','en','is','on','um','el','ix','ot','ay','ee','oo','ia','io','ua'])[1 + (n / 8000) % 20 + n % 7] as word
+    from generate_series(0, 4999) as n
+  `);
+  if (rows === 0) return { userId, rows };
+  const started = Date.now();
+  const chunk = 100_000;
+  for (let offset = 0; offset < rows; offset += chunk) {
+    await db.query(
+      `insert into messages (id, user_id, source, fingerprint, type, sender, body, received_at, change_position, created_at, updated_at)
+       select 'msg_' || $2 || '_' || g, $1, 'bench', md5($2 || g), 'sms',
+         '+1555' || lpad((g % 5000)::text, 7, '0'),
+         (select string_agg(v.word, ' ')
+            from (select floor(power(random(), 3) * 5000)::int as r from generate_series(1, 8 + (g % 8))) as picks
+            join bench_vocab v on v.rank = picks.r),
+         timestamptz '2025-01-01' + make_interval(secs => g * 30),
+         g, now(), now()
+       from generate_series($3::int, $4::int) as g`,
+      [userId, label, offset + 1, Math.min(rows, offset + chunk)],
+    );
+  }
+  await db.query("insert into change_counters (user_id, stream, position) values ($1, 'messages', $2)", [userId, rows]);
+  await db.query("analyze messages");
+  console.log(`seeded ${rows.toLocaleString("en-US")} messages for ${label} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { userId, rows };
+}
+
+/** A key for a seeded user, stored the way createApiKey stores one (only the SHA-256 of the key). */
+async function keyFor(user: { userId: string }, scopes = ["messages:read", "messages:write"]): Promise<string> {
+  const prefix = randomBytes(4).toString("hex");
+  const key = `mh_${prefix}_${randomBytes(32).toString("base64url")}`;
+  await db.query("insert into api_keys (id, user_id, name, prefix, hash, scopes) values ($1, $2, 'bench', $3, $4, $5)", [
+    `key_${randomBytes(8).toString("hex")}`,
+    user.userId,
+    prefix,
+    createHash("sha256").update(key).digest("hex"),
+    scopes,
+  ]);
+  return key;
+}

@@ -1,0 +1,74 @@
+import type { InboxFilters } from "@/lib/query-keys";
+
+/**
+ * The inbox's filters live in the URL (?device=&type=&read=&tag=&priority=&since=&until=&q=),
+ * so a filtered view can be bookmarked and shared, and back/forward walk through them.
+ */
+export const FILTER_KEYS = ["device", "type", "read", "tag", "priority", "since", "until", "q"] as const;
+
+export function filtersFromParams(params: URLSearchParams): InboxFilters {
+  const filters: InboxFilters = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key)?.trim();
+    if (!value) continue;
+    if (key === "read") {
+      if (value === "true" || value === "false") filters.read = value;
+    } else {
+      filters[key] = value;
+    }
+  }
+  return filters;
+}
+
+/** The API query for one page of the list. Date-only filters are whole days in the user's browser. */
+export function apiQuery(filters: InboxFilters, cursor?: string, limit = 50): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = filters[key];
+    if (!value) continue;
+    if (key === "since" || key === "until") {
+      const date = dayBoundary(value, key === "until");
+      if (date) params.set(key, date);
+    } else params.set(key, value);
+  }
+  params.set("limit", String(limit));
+  if (cursor) params.set("cursor", cursor);
+  return params.toString();
+}
+
+/** "2024-06-22" → the start of that day (since) or of the next day (until), as ISO with offset. */
+export function dayBoundary(day: string, end: boolean): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (end ? 1 : 0));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A new URL search string with `changes` applied; empty values remove the parameter. */
+export function withFilters(current: URLSearchParams, changes: Partial<Record<(typeof FILTER_KEYS)[number] | "m" | "view", string | undefined>>): string {
+  const next = new URLSearchParams(current);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value) next.set(key, value);
+    else next.delete(key);
+  }
+  const text = next.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Whether a message (fresh from a live event) belongs in a list with these filters; search results are refetched instead. */
+export function matchesFilters(
+  message: { deviceId: string | null; type: string; read: boolean; tags: string[]; priority: string; receivedAt: string },
+  filters: InboxFilters,
+): boolean {
+  if (filters.device && message.deviceId !== filters.device) return false;
+  if (filters.type && message.type !== filters.type) return false;
+  if (filters.read && String(message.read) !== filters.read) return false;
+  if (filters.tag && !message.tags.includes(filters.tag.toLowerCase())) return false;
+  if (filters.priority && message.priority !== filters.priority) return false;
+  const at = new Date(message.receivedAt).getTime();
+  const since = filters.since ? dayBoundary(filters.since, false) : null;
+  const until = filters.until ? dayBoundary(filters.until, true) : null;
+  if (since && at < new Date(since).getTime()) return false;
+  if (until && at >= new Date(until).getTime()) return false;
+  return true;
+}

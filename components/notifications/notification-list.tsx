@@ -1,0 +1,65 @@
+"use client";
+
+import Link from "next/link";
+import { useNotifications, type NotificationPage } from "@/components/notifications/use-notifications";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { Card, CardHeader } from "@/components/ui/display";
+import { BellIcon, CheckIcon } from "@/components/ui/icons";
+import { EmptyState } from "@/components/ui/states";
+import { RelativeTime } from "@/components/ui/time";
+
+/** The notification centre: newest first, live, with mark read and mark all read. */
+export function NotificationList({ initial }: { initial: NotificationPage }) {
+  const { data, markRead } = useNotifications(initial);
+  const items = data?.data ?? [];
+  if (items.length === 0) {
+    return (
+      <Card>
+        <EmptyState
+          icon={<BellIcon className="size-7" />}
+          title="You are all caught up"
+          description={<p>Nothing needs your attention. To hear about what does even when this tab is closed, turn on push notifications for this browser.</p>}
+          action={
+            <Link href="/settings/notifications" className={buttonClasses({ variant: "secondary" })}>
+              Notification settings
+            </Link>
+          }
+        />
+      </Card>
+    );
+  }
+  return (
+    <Card>
+      <CardHeader
+        title={`${data?.unread ?? 0} unread`}
+        actions={
+          <Button variant="secondary" size="sm" disabled={(data?.unread ?? 0) === 0} loading={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+            Mark all read
+          </Button>
+        }
+      />
+      <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="notification-list">
+        {items.map((item) => (
+          <li key={item.id} className={cx("flex items-start gap-3 px-4 py-3", item.readAt ? "opacity-70" : "bg-sky-50/60 dark:bg-sky-950/20")} data-unread={item.readAt ? undefined : "true"}>
+            <div className="min-w-0 flex-1">
+              <p className="font-medium">
+                {item.url ? <Link href={item.url}>{item.title}</Link> : item.title}
+                {item.urgent ? <span className="ml-2 rounded bg-red-100 px-1.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">urgent</span> : null}
+              </p>
+              <p className="whitespace-pre-line text-sm text-slate-600 dark:text-slate-400">{item.body}</p>
+              <p className="text-xs text-slate-500">
+                <RelativeTime value={item.updatedAt} />
+              </p>
+            </div>
+            {item.readAt ? null : (
+              <Button variant="ghost" size="sm" icon={<CheckIcon className="size-4" />} onClick={() => markRead.mutate({ ids: [item.id] })} aria-label={`Mark "${item.title}" read`}>
+                Read
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

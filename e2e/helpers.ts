@@ -1,0 +1,76 @@
+import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+
+export const ADMIN = { email: "admin@example.test", password: "correct horse battery", name: "Ada Admin" };
+
+export function isPhone(testInfo: TestInfo): boolean {
+  return testInfo.project.name.startsWith("phone");
+}
+
+/** Signs in through next-auth's credentials endpoint, leaving the session cookie in the context. */
+export async function signInViaApi(request: APIRequestContext, email: string, password: string): Promise<void> {
+  const csrf = await request.get("/api/auth/csrf");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect([200, 302]).toContain(res.status());
+  const session = await (await request.get("/api/auth/session")).json();
+  expect(session.user?.email).toBe(email);
+}
+
+/**
+ * Headers for a write made with the session cookie through Playwright's
+ * request API. A browser sends Origin on every such request and the hub
+ * refuses session writes without a matching one (CSRF); Playwright's request
+ * API sends none, so seeding code adds it.
+ */
+export async function sameOriginHeaders(request: APIRequestContext): Promise<Record<string, string>> {
+  const res = await request.get("/api/health");
+  return { origin: new URL(res.url()).origin };
+}
+
+/** Creates an API key for the signed-in user of this context. */
+export async function createKey(request: APIRequestContext, scopes: string[], name = "e2e"): Promise<string> {
+  const res = await request.post("/api/v1/api-keys", { data: { name, scopes }, headers: await sameOriginHeaders(request) });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+}
+
+/** Fails the test on any uncaught page error or dialog (an XSS payload that ran would open one). */
+export function guardPage(page: Page): void {
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  page.on("dialog", (dialog) => {
+    throw new Error(`unexpected dialog: ${dialog.message()}`);
+  });
+}
+
+/** Fills the sign-in form and submits it. */
+export async function signInViaPage(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** Signs out with the shell's own control: the account menu on desktop, the More sheet on a phone. */
+export async function signOutViaShell(page: Page, testInfo: TestInfo): Promise<void> {
+  if (isPhone(testInfo)) {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "More" }).click();
+    await page.getByRole("dialog", { name: "More" }).getByRole("button", { name: "Sign out" }).click();
+  } else {
+    await page.getByRole("button", { name: /^Account:/ }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+  }
+  await expect(page).toHaveURL(/\/sign-in$/);
+}
+
+/** Waits until the page is controlled by the hub's service worker. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener("controllerchange", () => resolve(), { once: true }));
+  });
+}

@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { guardPage } from "./helpers";
+import { unique } from "./inbox-seed";
+
+test.beforeEach(({ page }) => guardPage(page));
+
+test("registering a device shows its key and QR code once, and the key forwards messages", async ({ page, request }, testInfo) => {
+  const name = unique(`Pixel ${testInfo.project.name} `);
+  await page.goto("/settings/devices");
+  await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Devices" })).toHaveAttribute("aria-current", "page");
+  await page.getByRole("button", { name: "Add device" }).click();
+  const form = page.getByRole("dialog", { name: "Add a device" });
+  await form.getByLabel("Device name").fill(name);
+  await form.getByRole("button", { name: "Register device" }).click();
+
+  const shown = page.getByRole("dialog", { name: `${name} is registered` });
+  await expect(shown).toBeVisible();
+  const key = await shown.getByLabel("Device API key").inputValue();
+  expect(key).toMatch(/^mh_/);
+  const qr = shown.getByRole("img", { name: /QR code/ });
+  await expect(qr).toBeVisible();
+  expect(await qr.getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+  await expect(shown.getByText(`/api/v1/ingest/smsgate?key=${key}`)).toBeVisible();
+  await shown.getByRole("button", { name: "Done" }).click();
+  await expect(shown).toBeHidden();
+
+  // Once: the list shows the device but never the key again.
+  const row = page.getByRole("list", { name: "Devices" }).getByRole("listitem").filter({ hasText: name });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("0 messages");
+  expect(await page.content()).not.toContain(key);
+  await page.reload();
+  expect(await page.content()).not.toContain(key);
+
+  // The key works as a device key.
+  const res = await request.post("/api/v1/messages", { headers: { authorization: `Bearer ${key}` }, data: { type: "sms", sender: "+1 555 0199", body: "hello from the new phone", receivedAt: new Date().toISOString() } });
+  expect(res.status()).toBe(201);
+  await page.reload();
+  await expect(row).toContainText("1 message");
+  await expect(row).toContainText("online");
+
+  // Rename, then revoke: the key stops working.
+  await row.getByRole("button", { name: "Rename" }).click();
+  const renamed = `${name} renamed`;
+  const dialog = page.getByRole("dialog", { name: `Rename ${name}` });
+  await dialog.getByLabel("Device name").fill(renamed);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  const renamedRow = page.getByRole("list", { name: "Devices" }).getByRole("listitem").filter({ hasText: renamed });
+  await expect(renamedRow).toBeVisible();
+  await renamedRow.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog", { name: `Revoke ${renamed}?` }).getByRole("button", { name: "Revoke device" }).click();
+  await expect(renamedRow).toContainText("revoked");
+  const refused = await request.post("/api/v1/messages", { headers: { authorization: `Bearer ${key}` }, data: { type: "sms", sender: "x", body: "after revoke", receivedAt: new Date().toISOString() } });
+  expect(refused.status()).toBe(401);
+});
+
+test("export streams the messages with a progress count", async ({ page }) => {
+  await page.goto("/settings/export");
+  await page.getByLabel("Format").selectOption("ndjson");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export messages" }).click();
+  await expect(page.getByTestId("export-progress")).toContainText(/^Done: \d+ messages?, /);
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^message-hub-export-\d{4}-\d{2}-\d{2}\.ndjson$/);
+});

@@ -1,0 +1,156 @@
+import { expect, test } from "@playwright/test";
+import { guardPage, sameOriginHeaders } from "./helpers";
+import { postMessages, registerDevice, unique } from "./inbox-seed";
+
+test.beforeEach(({ page }) => guardPage(page));
+
+test("a message posted by a device appears live, and search finds and highlights it", async ({ page, request }, testInfo) => {
+  const device = await registerDevice(request, unique(`Live ${testInfo.project.name} `));
+  const word = unique("parcel");
+  await page.goto("/inbox");
+  await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+  // Wait for the live connection, then post: the row must show up without a reload.
+  await expect(page.locator("[data-realtime-status]").first()).toHaveAttribute("data-realtime-status", "connected");
+  const navigations: string[] = [];
+  page.on("framenavigated", (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+  await postMessages(request, device, [{ sender: "+1 555 0100", body: `Your ${word} is out for delivery` }]);
+  await expect(page.getByRole("button", { name: new RegExp(`Unread\\. \\+1 555 0100: Your ${word}`) })).toBeVisible({ timeout: 2_000 });
+  expect(navigations).toEqual([]);
+
+  // Search from the shell's box: the URL carries q, and the match is marked.
+  await page.getByRole("searchbox", { name: "Search messages" }).fill(word);
+  await page.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/inbox\\?q=${word}$`));
+  const row = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(row).toHaveCount(1);
+  await expect(row.locator("mark")).toHaveText(word);
+});
+
+test("filtering by device and unread narrows the list and is kept in the URL", async ({ page, request }, testInfo) => {
+  const tag = unique("filt");
+  const phoneA = await registerDevice(request, unique(`A ${testInfo.project.name} `));
+  const phoneB = await registerDevice(request, unique(`B ${testInfo.project.name} `));
+  const [readId] = await postMessages(request, phoneA, [
+    { sender: "Bank", body: "A read one", tags: [tag] },
+    { sender: "Bank", body: "A unread one", tags: [tag] },
+  ]);
+  await postMessages(request, phoneB, [{ sender: "Shop", body: "B unread one", tags: [tag] }]);
+  expect((await request.put(`/api/v1/messages/${readId}/read`, { headers: await sameOriginHeaders(request) })).status()).toBe(200);
+
+  await page.goto(`/inbox?tag=${tag}`);
+  const rows = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(rows).toHaveCount(3);
+
+  await page.getByLabel("Device").selectOption(phoneA.id);
+  await expect(page).toHaveURL(new RegExp(`device=${phoneA.id}`));
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: "B unread one" })).toHaveCount(0);
+
+  await page.getByLabel("Read state").selectOption("false");
+  await expect(page).toHaveURL(/read=false/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("A unread one");
+
+  // The URL is the bookmark: loading it again gives the same view.
+  const url = page.url();
+  await page.goto(url);
+  await expect(page.getByLabel("Device")).toHaveValue(phoneA.id);
+  await expect(page.getByLabel("Read state")).toHaveValue("false");
+  await expect(rows).toHaveCount(1);
+});
+
+test("bulk selection marks three messages read", async ({ page, request }, testInfo) => {
+  const tag = unique("bulk");
+  const device = await registerDevice(request, unique(`Bulk ${testInfo.project.name} `));
+  await postMessages(request, device, [1, 2, 3].map((n) => ({ sender: `Sender ${n}`, body: `Bulk message ${n}`, tags: [tag] })));
+
+  await page.goto(`/inbox?tag=${tag}`);
+  const rows = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(rows).toHaveCount(3);
+  for (const n of [1, 2, 3]) await page.getByRole("checkbox", { name: `Select message from Sender ${n}` }).check();
+  const toolbar = page.getByRole("toolbar", { name: "Selected messages" });
+  await expect(toolbar).toContainText("3 selected");
+  await toolbar.getByRole("button", { name: "Mark read", exact: true }).click();
+  await expect(toolbar).toBeHidden();
+  await expect(page.locator("[data-unread]")).toHaveCount(0);
+
+  const res = await request.get(`/api/v1/messages?tag=${tag}&read=false`);
+  expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
+});
+
+test("keyboard: j/k move, e marks read, Enter opens the message", async ({ page, request }, testInfo) => {
+  const tag = unique("keys");
+  const device = await registerDevice(request, unique(`Keys ${testInfo.project.name} `));
+  const ids = await postMessages(request, device, [
+    { sender: "First", body: "newest", tags: [tag] },
+    { sender: "Second", body: "middle", tags: [tag] },
+    { sender: "Third", body: "oldest", tags: [tag] },
+  ]);
+  await page.goto(`/inbox?tag=${tag}`);
+  await expect(page.getByRole("list", { name: "Messages" }).getByRole("listitem")).toHaveCount(3);
+  await page.keyboard.press("j");
+  await expect(page.locator(`#message-row-${ids[1]}`)).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(page.locator(`#message-row-${ids[0]}`)).toBeFocused();
+  await page.keyboard.press("j");
+  await page.keyboard.press("e");
+  await expect.poll(async () => ((await (await request.get(`/api/v1/messages/${ids[1]}`)).json()) as { message: { read: boolean } }).message.read).toBe(true);
+  await page.keyboard.press("j");
+  await page.keyboard.press("Enter");
+  const detail = page.getByRole("dialog", { name: "Third" });
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId("message-body")).toHaveText("oldest");
+  await expect(page).toHaveURL(new RegExp(`m=${ids[2]}`));
+  await page.keyboard.press("Escape");
+  await expect(detail).toBeHidden();
+});
+
+test("a message carrying markup renders as text and runs nothing", async ({ page, request }, testInfo) => {
+  const tag = unique("xss");
+  const device = await registerDevice(request, unique(`Xss ${testInfo.project.name} `));
+  const img = "<img src=x onerror=alert(1)>";
+  const script = "<script>alert(1)</script>";
+  await postMessages(request, device, [
+    { sender: img, title: script, body: `${img} ${script}`, tags: [tag] },
+    { sender: script, title: img, body: script, tags: [tag] },
+  ]);
+  await page.goto(`/inbox?tag=${tag}`);
+  const rows = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.getByTestId("message-sender").filter({ hasText: img })).toHaveCount(1);
+  await expect(rows.getByTestId("message-snippet").filter({ hasText: script }).first()).toBeVisible();
+  await rows.getByTestId("message-sender").filter({ hasText: img }).click();
+  const detail = page.getByRole("dialog");
+  await expect(detail.getByTestId("message-body")).toHaveText(`${img} ${script}`);
+  // Search highlighting splits text too; it must not turn it into markup.
+  await page.goto(`/inbox?tag=${tag}&q=alert`);
+  await expect(rows.first().locator("mark").first()).toHaveText("alert");
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(await page.evaluate(() => document.querySelectorAll("main script").length)).toBe(0);
+});
+
+test("dark mode renders the inbox dark", async ({ page, request }, testInfo) => {
+  const device = await registerDevice(request, unique(`Dark ${testInfo.project.name} `));
+  const tag = unique("dark");
+  await postMessages(request, device, [{ sender: "Night", body: "dark mode row", tags: [tag] }]);
+  await page.addInitScript(() => localStorage.setItem("theme", "dark"));
+  await page.goto(`/inbox?tag=${tag}`);
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await expect(page.getByRole("list", { name: "Messages" }).getByRole("listitem")).toHaveCount(1);
+  const luminance = await page.getByRole("list", { name: "Messages" }).evaluate((el) => {
+    // Tailwind's colours are oklch(); a canvas turns any CSS colour into RGB.
+    const ctx = document.createElement("canvas").getContext("2d")!;
+    let node: Element | null = el;
+    while (node) {
+      const color = getComputedStyle(node).backgroundColor;
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = color;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+      if (a! > 128) return (r! + g! + b!) / 3;
+      node = node.parentElement;
+    }
+    return 255;
+  });
+  expect(luminance).toBeLessThan(60);
+});

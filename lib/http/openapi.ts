@@ -1,0 +1,213 @@
+import { z } from "zod";
+import type { Scope } from "@/lib/auth/actor";
+import { ERROR_STATUS, ERROR_TITLES } from "@/lib/http/errors";
+import type { AuthMode } from "@/lib/http/route";
+import { apiKeyOperations } from "@/lib/auth/openapi";
+import { deviceOperations } from "@/lib/devices/openapi";
+import { smsOperations } from "@/lib/sms/openapi";
+import { messageOperations } from "@/lib/messages/openapi";
+import { userOperations } from "@/lib/users/openapi";
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes
+ * validate with (zod 4's z.toJSONSchema; JSON Schema 2020-12 is OpenAPI
+ * 3.1's dialect). Each domain describes its routes in a list of operations
+ * in lib/<domain>/openapi.ts; a new feature adds its list to
+ * OPERATION_LISTS below, and both /api/v1/openapi.json and the /docs/api
+ * page pick it up.
+ */
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+export type ApiResponse = { description: string; schema?: z.ZodType; contentType?: string };
+
+export type ApiOperation = {
+  method: HttpMethod;
+  /** OpenAPI path syntax: /api/v1/messages/{id} */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: AuthMode;
+  scopes?: readonly Scope[];
+  /** Accepts the API key as ?key= as well (forwarder apps). */
+  queryKey?: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Default application/json. */
+  bodyContentTypes?: readonly string[];
+  responses: Record<number, ApiResponse>;
+};
+
+export type ApiTag = { name: string; description: string };
+
+const problemSchema = z.object({
+  type: z.string().meta({ description: "A link to the error's description, /docs/api#error-<code>." }),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  requestId: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional().meta({ description: "One item per invalid field." }),
+});
+
+const healthSchema = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() });
+const readySchema = z.object({ status: z.literal("ready"), database: z.literal("ok"), migrations: z.literal("applied") });
+
+export const platformOperations: ApiOperation[] = [
+  { method: "get", path: "/api/health", tag: "Operations", summary: "Liveness: the process answers (no database)", auth: "public", responses: { 200: { description: "Alive", schema: healthSchema } } },
+  {
+    method: "get",
+    path: "/api/ready",
+    tag: "Operations",
+    summary: "Readiness: the database answers and every migration is applied",
+    auth: "public",
+    responses: { 200: { description: "Ready", schema: readySchema }, 503: { description: "Not ready" } },
+  },
+  {
+    method: "get",
+    path: "/api/metrics",
+    tag: "Operations",
+    summary: "Prometheus metrics",
+    description: "Send METRICS_TOKEN as a bearer token, or call it with an administrator's session.",
+    auth: "public",
+    responses: { 200: { description: "Prometheus text exposition format", contentType: "text/plain" }, 401: { description: "No METRICS_TOKEN and no administrator session" } },
+  },
+  {
+    method: "get",
+    path: "/api/v1/openapi.json",
+    tag: "Operations",
+    summary: "This API description (OpenAPI 3.1)",
+    auth: "public",
+    responses: { 200: { description: "The OpenAPI document" } },
+  },
+];
+
+export const API_TAGS: ApiTag[] = [
+  { name: "Setup and account", description: "First run, and who the caller is." },
+  { name: "API keys", description: "Scoped keys for devices, the CLI and integrations. Secrets are shown once." },
+  { name: "Devices", description: "The phones that forward messages. Registering one returns its API key." },
+  { name: "Messages", description: "The inbox: exactly-once ingest, reading, search, read state, tags, export." },
+  { name: "Sync", description: "Gap-free delta sync of the inbox, and each device's acknowledged cursor." },
+  { name: "Forwarder apps", description: "Requests from existing Android forwarder apps, accepted as the apps send them. See docs/forwarders.md." },
+  { name: "Settings", description: "Per-user settings of the inbox." },
+  { name: "SMS", description: "Inbound SMS through Twilio, phone-number verification, and SMS usage and cost. See docs/sms.md." },
+  { name: "Operations", description: "Health, readiness, metrics and this document." },
+];
+
+/** Every domain's operations. A feature adds its list here. */
+export const OPERATION_LISTS: ApiOperation[][] = [platformOperations, userOperations, apiKeyOperations, deviceOperations, messageOperations, smsOperations];
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  return rest;
+}
+
+function parameters(operation: ApiOperation): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [location, schema] of [
+    ["path", operation.params],
+    ["query", operation.query],
+  ] as const) {
+    if (!schema) continue;
+    const object = jsonSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, property] of Object.entries(object.properties ?? {})) {
+      const { description, ...propertySchema } = property;
+      out.push({
+        name,
+        in: location,
+        required: location === "path" || (object.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: propertySchema,
+      });
+    }
+  }
+  return out;
+}
+
+function security(operation: ApiOperation): Array<Record<string, string[]>> | undefined {
+  if (operation.auth === "public") return undefined;
+  const scopes = [...(operation.scopes ?? []), ...(operation.auth === "admin" ? ["admin"] : [])];
+  const schemes: Array<Record<string, string[]>> = [{ bearerKey: scopes }];
+  if (operation.queryKey) schemes.push({ queryKey: scopes });
+  if (operation.auth !== "device") schemes.push({ session: [] });
+  return schemes;
+}
+
+function authNote(operation: ApiOperation): string {
+  const who =
+    operation.auth === "public"
+      ? "No authentication."
+      : operation.auth === "device"
+        ? "A device's API key."
+        : operation.auth === "admin"
+          ? "An administrator (session, or a key with the admin scope)."
+          : "A session, or an API key.";
+  const scopes = operation.scopes && operation.scopes.length > 0 ? ` Scopes: ${operation.scopes.join(", ")}.` : "";
+  const queryKey = operation.queryKey ? " The key may also be sent as ?key=." : "";
+  return `${who}${scopes}${queryKey}`;
+}
+
+export function buildOpenApiDocument(lists: ApiOperation[][], tags: ApiTag[] = API_TAGS): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of lists.flat()) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const contentType = response.contentType ?? "application/json";
+      responses[status] = {
+        description: response.description,
+        ...(response.schema ? { content: { [contentType]: { schema: jsonSchema(response.schema, "output") } } } : response.contentType ? { content: { [contentType]: {} } } : {}),
+      };
+    }
+    responses.default = { description: "An error, as RFC 9457 problem+json", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+    const parameterList = parameters(operation);
+    const securityList = security(operation);
+    paths[operation.path] ??= {};
+    paths[operation.path]![operation.method] = {
+      operationId: `${operation.method}${operation.path.replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+(.)?/g, (_, next: string | undefined) => (next ? next.toUpperCase() : ""))}`,
+      tags: [operation.tag],
+      summary: operation.summary,
+      description: [operation.description, authNote(operation)].filter(Boolean).join("\n\n"),
+      ...(parameterList.length > 0 ? { parameters: parameterList } : {}),
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries((operation.bodyContentTypes ?? ["application/json"]).map((type) => [type, { schema: jsonSchema(operation.body!, "input") }])),
+            },
+          }
+        : {}),
+      responses,
+      ...(securityList ? { security: securityList } : { security: [] }),
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Message Hub API",
+      version: "1",
+      description:
+        "JSON in and out, camelCase, timestamps in ISO 8601 with an offset. Errors are application/problem+json. Lists take ?limit (default 50, max 500) and ?cursor and return {data, nextCursor, hasMore}. Every response carries X-Request-Id.",
+    },
+    tags,
+    paths,
+    components: {
+      schemas: { Problem: jsonSchema(problemSchema, "output") },
+      securitySchemes: {
+        bearerKey: { type: "http", scheme: "bearer", description: "An API key: Authorization: Bearer mh_<prefix>_<secret>." },
+        queryKey: { type: "apiKey", in: "query", name: "key", description: "The API key as ?key=, on the forwarder-app routes only." },
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The web app's session cookie." },
+      },
+    },
+    "x-errors": Object.entries(ERROR_STATUS).map(([code, status]) => ({ code, status, title: ERROR_TITLES[code as keyof typeof ERROR_STATUS] })),
+  };
+}
+
+let cached: Record<string, unknown> | undefined;
+
+/** The hub's document, built once per process. */
+export function openApiDocument(): Record<string, unknown> {
+  cached ??= buildOpenApiDocument(OPERATION_LISTS);
+  return cached;
+}

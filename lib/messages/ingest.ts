@@ -1,0 +1,193 @@
+import { createHash } from "node:crypto";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Database, Tx } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { devices, messages } from "@/lib/db/schema/inbox";
+import { recordEvents } from "@/lib/jobs/outbox";
+import { getLogger } from "@/lib/log/logger";
+import { publish } from "@/lib/realtime/publish";
+import { reservePositions } from "@/lib/sync/positions";
+import type { MessageInput, MessageView } from "@/lib/messages/schemas";
+import { messageColumns, toMessageView, type MessageRow } from "@/lib/messages/view";
+
+/**
+ * Who a batch of messages belongs to and where it came from. `deviceId` is
+ * null for device-less sources (a user's own key, the SMS router).
+ */
+export type IngestOrigin = { userId: string; deviceId: string | null; source: string };
+
+export type IngestOutcome = { index: number; status: "created" | "duplicate"; message: MessageView };
+
+/**
+ * The dedupe key a message has when the client sends no id: its sender,
+ * body and receive time to the second. A forwarder that retries sends the
+ * same three, so the retry lands on the stored row.
+ */
+export function fingerprintOf(input: Pick<MessageInput, "sender" | "body" | "receivedAt">): string {
+  return createHash("sha256")
+    .update(`${input.sender}\u0000${input.body}\u0000${Math.floor(input.receivedAt.getTime() / 1000)}`)
+    .digest("hex");
+}
+
+/**
+ * Stores messages exactly once, in one transaction:
+ * 1. reserves one change position per input (lib/sync: the per-user counter
+ *    row stays locked until commit, so positions commit in order);
+ * 2. inserts with ON CONFLICT DO NOTHING on the dedupe indexes, so a
+ *    concurrent retry of a committed message inserts nothing;
+ * 3. reads back the stored row for every input that was a duplicate (within
+ *    the batch or of an earlier request);
+ * 4. writes a message.received outbox event per new row.
+ * After the commit it publishes hub:message to the owner's sockets. A 2xx
+ * built from the result therefore means committed.
+ */
+export async function ingestMessages(db: Database, origin: IngestOrigin, inputs: MessageInput[]): Promise<IngestOutcome[]> {
+  if (inputs.length === 0) return [];
+  const { userId, deviceId, source } = origin;
+
+  const outcomes = await db.transaction(async (tx) => {
+    // Before the position counter: the counter row lock is what serialises a
+    // user's writers, so it is taken as late as possible and held briefly.
+    if (deviceId) await markSeen(tx, userId, deviceId);
+    const first = await reservePositions(tx, userId, "messages", inputs.length);
+    const rows = inputs.map((input, index) => ({
+      id: newId("msg"),
+      userId,
+      deviceId,
+      source,
+      externalId: input.externalId ?? null,
+      fingerprint: fingerprintOf(input),
+      type: input.type,
+      sender: input.sender,
+      recipient: input.recipient ?? null,
+      body: input.body,
+      title: input.title ?? null,
+      app: input.app ?? null,
+      simSlot: input.simSlot ?? null,
+      threadKey: input.threadKey ?? null,
+      priority: input.priority,
+      tags: input.tags,
+      metadata: input.metadata,
+      attachments: input.attachments,
+      receivedAt: input.receivedAt,
+      sentAt: input.sentAt ?? null,
+      changePosition: first + index,
+    }));
+
+    const inserted = await insertSkippingDuplicates(tx, rows);
+    const byId = new Map<string, MessageRow>(inserted.map((row) => [row.id, row]));
+    const duplicates = rows.filter((row) => !byId.has(row.id));
+    const stored = duplicates.length > 0 ? await readStored(tx, userId, deviceId, duplicates) : new Map<string, MessageRow>();
+
+    const results: IngestOutcome[] = rows.map((row, index) => {
+      const created = byId.get(row.id);
+      if (created) return { index, status: "created", message: toMessageView(created) };
+      const existing = stored.get(dedupeKey(row));
+      // ON CONFLICT DO NOTHING skipped the row, so a conflicting row exists
+      // and is visible to this statement; not finding it is a bug, not input.
+      if (!existing) throw new Error(`message ${index} conflicted but its stored copy was not found`);
+      return { index, status: "duplicate", message: toMessageView(existing) };
+    });
+
+    if (inserted.length > 0) {
+      await recordEvents(
+        tx,
+        inserted.map((row) => ({
+          type: "message.received",
+          userId,
+          data: { messageId: row.id, deviceId: row.deviceId, source: row.source, type: row.type, position: row.changePosition },
+        })),
+      );
+    }
+    return results;
+  });
+
+  const created = outcomes.filter((outcome) => outcome.status === "created");
+  for (const outcome of created) publish(`user:${userId}`, "hub:message", { message: outcome.message, position: outcome.message.position });
+  getLogger().info({ source, deviceId, created: created.length, duplicates: outcomes.length - created.length }, "messages ingested");
+  return outcomes;
+}
+
+type NewRow = Omit<MessageRow, "readAt" | "deletedAt" | "expiredAt" | "createdAt" | "updatedAt">;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** RETURNING every message column under its camelCase key, so rows come back shaped like MessageRow. */
+const returningColumns = sql.raw(
+  Object.keys(messageColumns)
+    .map((key) => `${snake(key)} as "${key}"`)
+    .join(", "),
+);
+
+/**
+ * One INSERT … SELECT over jsonb_to_recordset: the batch travels as a single
+ * JSON parameter instead of ~20 parameters per row, which keeps a 500-row
+ * batch cheap to build, send and plan. ON CONFLICT DO NOTHING (any of the
+ * dedupe indexes) skips duplicates, including duplicates within the batch.
+ */
+async function insertSkippingDuplicates(tx: Tx, rows: NewRow[]): Promise<MessageRow[]> {
+  const payload = JSON.stringify(rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null })));
+  const result = await tx.execute<MessageRow>(sql`
+    insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
+      sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
+    select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
+      r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", r."changePosition"
+    from jsonb_to_recordset(${payload}::jsonb) as r(id text, "userId" text, "deviceId" text, source text, "externalId" text, fingerprint text,
+      type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
+      tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz, "changePosition" bigint)
+    on conflict do nothing
+    returning ${returningColumns}
+  `);
+  // Drizzle's driver hands raw queries timestamps as text; give them the Date shape its selects have.
+  return result.rows.map((row) => ({
+    ...row,
+    receivedAt: new Date(row.receivedAt),
+    sentAt: row.sentAt === null ? null : new Date(row.sentAt),
+    readAt: row.readAt === null ? null : new Date(row.readAt),
+    deletedAt: row.deletedAt === null ? null : new Date(row.deletedAt),
+    expiredAt: row.expiredAt === null ? null : new Date(row.expiredAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+  }));
+}
+
+function dedupeKey(row: { externalId: string | null; fingerprint: string }): string {
+  return row.externalId !== null ? `x:${row.externalId}` : `f:${row.fingerprint}`;
+}
+
+/** The stored rows that the skipped inputs collided with, keyed like dedupeKey(). */
+async function readStored(tx: Tx, userId: string, deviceId: string | null, skipped: Array<{ externalId: string | null; fingerprint: string }>): Promise<Map<string, MessageRow>> {
+  const externalIds = skipped.flatMap((row) => (row.externalId !== null ? [row.externalId] : []));
+  const fingerprints = skipped.flatMap((row) => (row.externalId === null ? [row.fingerprint] : []));
+  const rows = await tx
+    .select(messageColumns)
+    .from(messages)
+    .where(
+      and(
+        eq(messages.userId, userId),
+        // The same expression as the dedupe indexes, so they serve this lookup.
+        sql`coalesce(${messages.deviceId}, '') = ${deviceId ?? ""}`,
+        or(
+          externalIds.length > 0 ? inArray(messages.externalId, externalIds) : undefined,
+          fingerprints.length > 0 ? and(isNull(messages.externalId), inArray(messages.fingerprint, fingerprints)) : undefined,
+        ),
+      ),
+    );
+  return new Map(rows.map((row) => [dedupeKey(row), row]));
+}
+
+/** When this process last recorded each device as seen, so a busy device costs no statement per request. */
+const lastMarked = new Map<string, number>();
+const MARK_EVERY_MS = 30_000;
+
+/** A device that forwards is alive; record it at most twice a minute (the where makes a write rare across instances too). */
+async function markSeen(tx: Tx, userId: string, deviceId: string): Promise<void> {
+  const now = Date.now();
+  if (now - (lastMarked.get(deviceId) ?? 0) < MARK_EVERY_MS) return;
+  if (lastMarked.size > 10_000) lastMarked.clear();
+  lastMarked.set(deviceId, now);
+  await tx
+    .update(devices)
+    .set({ lastSeenAt: sql`now()` })
+    .where(and(eq(devices.id, deviceId), eq(devices.userId, userId), sql`(${devices.lastSeenAt} is null or ${devices.lastSeenAt} < now() - interval '30 seconds')`));
+}

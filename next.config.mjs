@@ -1,0 +1,28 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The custom server (server/index.ts) owns the HTTP port, Socket.IO and the
+  // process lifecycle; Next only renders pages and route handlers.
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // These packages hold process-wide state (connection pools, metric
+  // registries, loggers). Loading them from node_modules, not bundling them,
+  // means the server and the route handlers share one instance.
+  serverExternalPackages: [
+    "pg",
+    "pg-boss",
+    "pino",
+    "pino-pretty",
+    "prom-client",
+    "socket.io",
+    "@socket.io/redis-adapter",
+    "@socket.io/redis-emitter",
+    "redis",
+    "rate-limiter-flexible",
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-socket",
+    "web-push",
+  ],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default nextConfig;

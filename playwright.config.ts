@@ -1,0 +1,83 @@
+import { createServer } from "node:net";
+import { defineConfig, devices, type Project } from "@playwright/test";
+
+/**
+ * End-to-end tests drive Debian's Chromium (no browser download) against the
+ * real custom server. Each viewport gets its own server and throwaway
+ * database, so each starts from first run.
+ *
+ * Ports come from the OS, so several checkouts can run their e2e suites at
+ * once. The runner picks them once and hands them to its workers through the
+ * environment (E2E_PORTS), because every worker loads this file again.
+ */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+process.env.E2E_PORTS ??= (await Promise.all([freePort(), freePort()])).join(",");
+const [phonePort, desktopPort] = process.env.E2E_PORTS.split(",").map(Number) as [number, number];
+
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
+const launchOptions = {
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+};
+
+const viewports = [
+  { name: "phone", port: phonePort, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: devices["Pixel 7"].userAgent } },
+  { name: "desktop", port: desktopPort, use: { viewport: { width: 1280, height: 800 } } },
+];
+
+// DOCS_SCREENSHOTS=1 adds the projects that write docs/screenshots/*.png.
+const docs = !!process.env.DOCS_SCREENSHOTS;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [["list"]],
+  use: { trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions },
+  projects: viewports.flatMap((viewport): Project[] => [
+    {
+      name: `${viewport.name}-setup`,
+      testMatch: /.*\.setup\.ts/,
+      use: { ...viewport.use, baseURL: `http://localhost:${viewport.port}` },
+    },
+    {
+      name: viewport.name,
+      testMatch: /.*\.spec\.ts/,
+      dependencies: [`${viewport.name}-setup`],
+      use: { ...viewport.use, baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
+    },
+    ...(docs
+      ? [
+          {
+            name: `${viewport.name}-docs`,
+            testMatch: /.*\.docs\.ts/,
+            // After setup only, so the pictures show a clean hub rather than the specs' leftovers.
+            dependencies: [`${viewport.name}-setup`],
+            use: { ...viewport.use, baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
+          },
+        ]
+      : []),
+  ]),
+  webServer: viewports.map((viewport) => ({
+    command: `node scripts/e2e-server.mjs ${viewport.port}`,
+    url: `http://localhost:${viewport.port}/api/ready`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  })),
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `npm start`: builds the web app when there is no build yet, then starts the
+// custom server (Next + Socket.IO + jobs on one port) in production mode.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || "production" };
+
+if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  const started = Date.now();
+  console.log("No build found: building the web app once (about 2 minutes on 2 cores)…");
+  const build = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  console.log(`Build finished in ${Math.round((Date.now() - started) / 1000)} s.`);
+}
+
+const server = spawn(bin("tsx"), [path.join(root, "server", "index.ts")], { cwd: root, stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

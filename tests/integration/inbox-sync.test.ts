@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import { POST as postMessages } from "@/app/api/v1/messages/route";
+import { DELETE as deleteMessage, PATCH as patchMessage } from "@/app/api/v1/messages/[id]/route";
+import { DELETE as markUnread, PUT as markRead } from "@/app/api/v1/messages/[id]/read/route";
+import { POST as bulkRead } from "@/app/api/v1/messages/read/route";
+import { GET as syncMessages } from "@/app/api/v1/sync/messages/route";
+import { GET as getStatus, PUT as putStatus } from "@/app/api/v1/sync/status/route";
+import { GET as getDevice } from "@/app/api/v1/devices/[id]/route";
+import { call } from "@/tests/helpers/http";
+import { makeUser } from "@/tests/helpers/factories";
+import { makeDevice, sms } from "@/tests/helpers/inbox";
+
+type Expected = { deleted: boolean; read: boolean; tags: string[]; priority: string };
+
+function ok<T extends { status: number; text: string }>(result: T): T {
+  if (result.status >= 300) throw new Error(`unexpected ${result.status}: ${result.text}`);
+  return result;
+}
+
+/** Pages the sync stream from `cursor` until hasMore is false, checking order as it goes. */
+async function drain(key: string, cursor: string | undefined, limit: number, seen: Map<string, any>, positions: number[]): Promise<string> {
+  for (;;) {
+    const page = ok(await call(syncMessages, { key, query: { since: cursor, limit } }));
+    for (const change of page.body.changes) {
+      positions.push(change.position);
+      seen.set(change.id, change);
+    }
+    cursor = page.body.cursor;
+    if (!page.body.hasMore) return cursor!;
+  }
+}
+
+describe("inbox sync: GET /api/v1/sync/messages", () => {
+  it("hands a reader every committed change exactly once, in order, while 8 writers insert, update and delete", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    const committed = new Map<string, Expected>();
+    const WRITERS = 8;
+    const OPS = 24;
+
+    const writer = async (w: number) => {
+      const mine: string[] = [];
+      for (let op = 0; op < OPS; op++) {
+        const choice = op < 3 ? 0 : (op * 7 + w) % 5;
+        if (choice <= 1 || mine.length === 0) {
+          const batch = Array.from({ length: 1 + ((op + w) % 3) }, (_, i) => sms({ body: `w${w} op${op} #${i}`, externalId: `w${w}-${op}-${i}` }));
+          const result = ok(await call(postMessages, { key: phone.key, body: { messages: batch } }));
+          for (const item of result.body.results) {
+            committed.set(item.id, { deleted: false, read: false, tags: [], priority: "normal" });
+            mine.push(item.id);
+          }
+        } else {
+          const id = mine[(op * 13 + w) % mine.length]!;
+          const state = committed.get(id)!;
+          if (state.deleted) continue;
+          if (choice === 2) {
+            ok(await call(state.read ? markUnread : markRead, { method: state.read ? "DELETE" : "PUT", key: phone.key, params: { id } }));
+            state.read = !state.read;
+          } else if (choice === 3) {
+            const tags = [`w${w}`, `op${op}`];
+            ok(await call(patchMessage, { method: "PATCH", key: phone.key, params: { id }, body: { tags, priority: "high" } }));
+            state.tags = tags;
+            state.priority = "high";
+          } else {
+            ok(await call(deleteMessage, { method: "DELETE", key: phone.key, params: { id } }));
+            state.deleted = true;
+          }
+        }
+      }
+    };
+
+    const seen = new Map<string, any>();
+    const positions: number[] = [];
+    let cursor: string | undefined;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        cursor = await drain(alice.key, cursor, 5, seen, positions);
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+    })();
+    await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+    writing = false;
+    await reader;
+    cursor = await drain(alice.key, cursor, 5, seen, positions);
+
+    // No change twice, none out of order.
+    for (let i = 1; i < positions.length; i++) expect(positions[i]!).toBeGreaterThan(positions[i - 1]!);
+    // The reader's view equals what was committed: every message, its final state, tombstones for deletions.
+    expect(new Set(seen.keys())).toEqual(new Set(committed.keys()));
+    for (const [id, expected] of committed) {
+      const change = seen.get(id);
+      expect({ id, deleted: change.deleted, read: change.read, tags: change.tags, priority: change.priority }).toEqual({ id, ...expected });
+    }
+    expect([...committed.values()].some((state) => state.deleted)).toBe(true);
+    // A fresh reader starting from nothing, with a different page size, ends at the same place.
+    const fresh = new Map<string, any>();
+    const freshCursor = await drain(alice.key, undefined, 13, fresh, []);
+    expect(freshCursor).toBe(cursor);
+    expect(new Set(fresh.keys())).toEqual(new Set(committed.keys()));
+  });
+
+  it("pages from the beginning without since, filters by device, and reports an empty page at the head", async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const phone = await makeDevice(alice);
+    const tablet = await makeDevice(alice, { name: "Tablet" });
+    await call(postMessages, { key: phone.key, body: { messages: [sms(), sms()] } });
+    await call(postMessages, { key: tablet.key, body: sms() });
+    await call(postMessages, { key: bob.key, body: sms() });
+
+    const all = await call(syncMessages, { key: alice.key });
+    expect(all.status).toBe(200);
+    expect(all.body.changes).toHaveLength(3);
+    expect(all.body.hasMore).toBe(false);
+    const head = await call(syncMessages, { key: alice.key, query: { since: all.body.cursor } });
+    expect(head.body).toEqual({ changes: [], cursor: all.body.cursor, hasMore: false });
+
+    const tabletOnly = await call(syncMessages, { key: alice.key, query: { device: tablet.id } });
+    expect(tabletOnly.body.changes.map((c: any) => c.deviceId)).toEqual([tablet.id]);
+
+    const first = await call(syncMessages, { key: alice.key, query: { limit: 2 } });
+    expect(first.body.changes).toHaveLength(2);
+    expect(first.body.hasMore).toBe(true);
+
+    expect((await call(syncMessages, { key: alice.key, query: { since: "garbage" } })).status).toBe(422);
+    expect((await call(syncMessages, { key: alice.key, query: { limit: 0 } })).status).toBe(422);
+  });
+
+  it("shows a message again with its new state after each change, and a bulk read as one change per message", async () => {
+    const alice = await makeUser();
+    const posted = await call(postMessages, { key: alice.key, body: { messages: [sms(), sms(), sms()] } });
+    const ids = posted.body.results.map((r: any) => r.id);
+    const start = (await call(syncMessages, { key: alice.key })).body.cursor;
+    const bulk = await call(bulkRead, { key: alice.key, body: { ids: [ids[0], ids[1], "msg_unknown"] } });
+    expect(bulk.body).toEqual({ updated: 2 });
+    // Marking read again changes nothing and takes no position.
+    expect((await call(bulkRead, { key: alice.key, body: { ids: [ids[0]] } })).body).toEqual({ updated: 0 });
+    await call(deleteMessage, { method: "DELETE", key: alice.key, params: { id: ids[2] } });
+    const changes = (await call(syncMessages, { key: alice.key, query: { since: start } })).body.changes;
+    expect(changes.map((c: any) => [c.id, c.read, c.deleted])).toEqual([
+      [ids[0], true, false],
+      [ids[1], true, false],
+      [ids[2], false, true],
+    ]);
+  });
+
+  it("stores each device's acknowledged cursor and reports what is pending", async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const phone = await makeDevice(alice);
+    const laptop = await makeDevice(alice, { name: "Laptop" });
+    await call(postMessages, { key: phone.key, body: { messages: [sms(), sms(), sms()] } });
+    const page = await call(syncMessages, { key: laptop.key, query: { limit: 2 } });
+
+    const acked = await call(putStatus, { method: "PUT", key: laptop.key, body: { cursor: page.body.cursor } });
+    expect(acked.status).toBe(200);
+    expect(acked.body.device).toMatchObject({ deviceId: laptop.id, cursor: page.body.cursor, pendingChanges: 1 });
+    expect(acked.body.device.ackedAt).not.toBeNull();
+
+    const own = await call(getStatus, { key: laptop.key });
+    expect(own.body.devices.map((d: any) => d.deviceId)).toEqual([laptop.id]);
+    const everyone = await call(getStatus, { key: alice.key });
+    expect(everyone.body.devices.map((d: any) => d.deviceId).sort()).toEqual([phone.id, laptop.id].sort());
+    expect(everyone.body.devices.find((d: any) => d.deviceId === phone.id)).toMatchObject({ cursor: null, pendingChanges: 3 });
+
+    const device = await call(getDevice, { key: alice.key, params: { id: laptop.id } });
+    expect(device.body.device.sync).toEqual({ cursor: page.body.cursor, ackedAt: acked.body.device.ackedAt });
+
+    // A user acknowledges for a named device; a device only for itself; nobody for another user's device.
+    expect((await call(putStatus, { method: "PUT", key: alice.key, body: { cursor: page.body.cursor } })).status).toBe(422);
+    expect((await call(putStatus, { method: "PUT", key: alice.key, body: { cursor: page.body.cursor, deviceId: phone.id } })).status).toBe(200);
+    expect((await call(putStatus, { method: "PUT", key: laptop.key, body: { cursor: page.body.cursor, deviceId: phone.id } })).status).toBe(404);
+    expect((await call(putStatus, { method: "PUT", key: bob.key, body: { cursor: page.body.cursor, deviceId: phone.id } })).status).toBe(404);
+    // A cursor ahead of the stream, or not ours, is refused.
+    const ahead = Buffer.from(JSON.stringify({ v: 1, p: 10_000 })).toString("base64url");
+    expect((await call(putStatus, { method: "PUT", key: laptop.key, body: { cursor: ahead } })).status).toBe(422);
+    expect((await call(putStatus, { method: "PUT", key: laptop.key, body: { cursor: "nope" } })).status).toBe(422);
+  });
+});

@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
+import { connectDatabase } from "@/lib/db/client";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { pendingMigrations, runMigrations } from "@/lib/db/migrate";
+
+/** A fresh, empty database: on the Postgres server when the run has one, else a new PGlite. */
+async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = inject("adminDatabaseUrl");
+  if (!admin) {
+    const embedded = await startEmbeddedDatabase({ dataDir: "memory://" });
+    return { url: embedded.url, drop: embedded.stop };
+  }
+  const name = `mh_mig_${randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+describe("migrations", () => {
+  it("run once when several instances start together", async () => {
+    const { url, drop } = await emptyDatabase();
+    const handles = [connectDatabase(url, { max: 2 }), connectDatabase(url, { max: 2 }), connectDatabase(url, { max: 2 })];
+    try {
+      const results = await Promise.all(handles.map((handle) => runMigrations(handle.pool)));
+      const total = results.reduce((sum, result) => sum + result.applied, 0);
+      const journalEntries = (await import("@/db/migrations/meta/_journal.json")).entries.length;
+      expect(total).toBe(journalEntries);
+      expect(results.filter((result) => result.applied > 0)).toHaveLength(1);
+      expect(results.filter((result) => result.applied === 0)).toHaveLength(2);
+      expect(await pendingMigrations(handles[0]!.pool)).toBe(0);
+      const again = await runMigrations(handles[1]!.pool);
+      expect(again.applied).toBe(0);
+    } finally {
+      await Promise.all(handles.map((handle) => handle.pool.end()));
+      await drop();
+    }
+  });
+});

@@ -1,0 +1,214 @@
+import { and, eq, sql } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as listRoute } from "@/app/api/v1/notifications/route";
+import { POST as readRoute } from "@/app/api/v1/notifications/read/route";
+import { GET as getPreferencesRoute, PUT as putPreferencesRoute } from "@/app/api/v1/notifications/preferences/route";
+import { GET as unsubscribeRoute } from "@/app/api/v1/notifications/unsubscribe/route";
+import { GET as mailboxRoute } from "@/app/api/v1/admin/mailbox/route";
+import { getConfig, setConfig } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
+import { outboxEvents } from "@/lib/db/schema/platform";
+import { runConsumer } from "@/lib/jobs/dispatcher";
+import { ingestMessages } from "@/lib/messages/ingest";
+import { messageInputSchema } from "@/lib/messages/schemas";
+import { notificationsConsumer } from "@/lib/notifications/consumer";
+import { deliverChannel } from "@/lib/notifications/deliver";
+import { markRead } from "@/lib/notifications/list";
+import { notificationJobs } from "@/lib/notifications/jobs";
+import { detectOfflineDevices } from "@/lib/notifications/device-offline";
+import { devices } from "@/lib/db/schema/inbox";
+import { makeDevice } from "@/tests/helpers/inbox";
+import { createTask } from "@/lib/tasks/create";
+import { updateTask } from "@/lib/tasks/update";
+import { makeUser, type TestUser } from "@/tests/helpers/factories";
+import { call } from "@/tests/helpers/http";
+import { startTestJobs } from "@/tests/helpers/jobs";
+
+/**
+ * The notifications consumer and channels driven by hand on the shared
+ * database (no workers), with email going to the dev mailbox (no SMTP_URL).
+ */
+let jobs: Awaited<ReturnType<typeof startTestJobs>>;
+let boss: PgBoss;
+let alice: TestUser;
+let bob: TestUser;
+let admin: TestUser;
+const savedConfig = getConfig();
+
+beforeAll(async () => {
+  setConfig({ ...savedConfig, SMTP_URL: undefined });
+  jobs = await startTestJobs({ registrars: [notificationJobs] });
+  boss = jobs.boss;
+  [alice, bob, admin] = await Promise.all([makeUser({ name: "Alice" }), makeUser({ name: "Bob" }), makeUser({ role: "admin" })]);
+});
+// Unread notifications of a type collapse a burst (grouping); each test starts from a read slate.
+beforeEach(async () => {
+  for (const user of [alice, bob]) await markRead(getDb(), user.user.id, { all: true });
+});
+afterAll(async () => {
+  await jobs.stop();
+  setConfig(savedConfig);
+});
+
+/** Runs the consumer on the events of one type about one task (or message), then every pending channel delivery. */
+async function deliver(type: string, key: { taskId?: string; messageId?: string }): Promise<void> {
+  const db = getDb();
+  const filter = key.taskId ? sql`${outboxEvents.data}->>'taskId' = ${key.taskId}` : sql`${outboxEvents.data}->>'messageId' = ${key.messageId!}`;
+  const events = await db.select({ id: outboxEvents.id }).from(outboxEvents).where(and(eq(outboxEvents.type, type), filter));
+  expect(events.length).toBeGreaterThan(0);
+  for (const event of events) await runConsumer(db, notificationsConsumer, event.id, { boss });
+  const pending = await db
+    .select({ id: notificationDeliveries.id })
+    .from(notificationDeliveries)
+    .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+    .where(and(eq(notificationDeliveries.status, "pending"), sql`${notifications.eventId} in ${events.map((e) => e.id)}`));
+  for (const row of pending) await deliverChannel(db, row.id);
+}
+
+async function mailboxFor(email: string): Promise<{ subject: string; text: string; html: string }[]> {
+  const res = await call(mailboxRoute, { key: admin.key, query: { limit: 200 } });
+  expect(res.status).toBe(200);
+  return (res.body.data as { to: string; subject: string; text: string; html: string }[]).filter((mail) => mail.to === email);
+}
+
+describe("notifications", () => {
+  it("notifies the assignee in-app and by email (dev mailbox), once, however often the consumer reruns", async () => {
+    const task = await createTask(getDb(), alice.user.id, { title: "Renew the TLS certificate", assigneeId: bob.user.id });
+    await deliver("task.assigned", { taskId: task.id });
+    await deliver("task.assigned", { taskId: task.id });
+
+    const list = await call(listRoute, { key: bob.key });
+    expect(list.status).toBe(200);
+    const mine = list.body.data.filter((n: { data: { taskId?: string } }) => n.data.taskId === task.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ type: "task.assigned", title: "Task assigned to you", body: "Renew the TLS certificate", readAt: null });
+    expect(list.body.unread).toBeGreaterThanOrEqual(1);
+
+    const mail = (await mailboxFor(bob.user.email)).filter((m) => m.text.includes("Renew the TLS certificate"));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.html).toContain("Unsubscribe");
+    expect(mail[0]!.text).toMatch(/\/api\/v1\/notifications\/unsubscribe\?token=/);
+
+    // Alice, who assigned it, gets nothing; and cannot see Bob's notifications.
+    const aliceList = await call(listRoute, { key: alice.key });
+    expect(aliceList.body.data.some((n: { data: { taskId?: string } }) => n.data.taskId === task.id)).toBe(false);
+  });
+
+  it("marks read only the caller's own notifications, and all at once", async () => {
+    const task = await createTask(getDb(), alice.user.id, { title: "Rotate keys", assigneeId: bob.user.id });
+    await deliver("task.assigned", { taskId: task.id });
+    const [row] = await getDb().select().from(notifications).where(and(eq(notifications.userId, bob.user.id), sql`${notifications.data}->>'taskId' = ${task.id}`));
+
+    const foreign = await call(readRoute, { method: "POST", key: alice.key, body: { ids: [row!.id] } });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body.ids).toEqual([]);
+    const [still] = await getDb().select().from(notifications).where(eq(notifications.id, row!.id));
+    expect(still!.readAt).toBeNull();
+
+    const own = await call(readRoute, { method: "POST", key: bob.key, body: { ids: [row!.id] } });
+    expect(own.body.ids).toEqual([row!.id]);
+    const all = await call(readRoute, { method: "POST", key: bob.key, body: { all: true } });
+    expect(all.body.unread).toBe(0);
+    const unread = await call(listRoute, { key: bob.key, query: { unread: "true" } });
+    expect(unread.body.data).toEqual([]);
+
+    const bad = await call(readRoute, { method: "POST", key: bob.key, body: { all: false } });
+    expect(bad.status).toBe(422);
+  });
+
+  it("turning email off for a type sends no email but still notifies in-app", async () => {
+    const before = await call(getPreferencesRoute, { key: bob.key });
+    expect(before.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: true });
+    const put = await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { email: false } } } });
+    expect(put.status).toBe(200);
+    expect(put.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: false });
+
+    const task = await createTask(getDb(), alice.user.id, { title: "Quiet assignment", assigneeId: bob.user.id });
+    await deliver("task.assigned", { taskId: task.id });
+    const [row] = await getDb().select().from(notifications).where(and(eq(notifications.userId, bob.user.id), sql`${notifications.data}->>'taskId' = ${task.id}`));
+    expect(row).toBeDefined();
+    const channels = await getDb().select({ channel: notificationDeliveries.channel }).from(notificationDeliveries).where(eq(notificationDeliveries.notificationId, row!.id));
+    expect(channels.map((c) => c.channel).sort()).toEqual(["in_app", "push"]);
+    expect((await mailboxFor(bob.user.email)).some((m) => m.text.includes("Quiet assignment"))).toBe(false);
+
+    await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { email: true } } } });
+    const invalid = await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { sms: true } } } });
+    expect(invalid.status).toBe(422);
+  });
+
+  it("notifies owner and assignee of a status change", async () => {
+    const task = await createTask(getDb(), alice.user.id, { title: "Patch the VPN", assigneeId: bob.user.id });
+    await updateTask(getDb(), alice.user.id, task.id, { status: "in_progress", version: task.version, scope: "this" });
+    await deliver("task.status_changed", { taskId: task.id });
+    const rows = await getDb().select().from(notifications).where(and(eq(notifications.type, "task.status_changed"), sql`${notifications.data}->>'taskId' = ${task.id}`));
+    expect(rows.map((r) => r.userId).sort()).toEqual([alice.user.id, bob.user.id].sort());
+    expect(rows[0]!.title).toBe("Task is now In progress");
+  });
+
+  it("notifies a high or urgent inbox message, not a normal one, without copying its body", async () => {
+    const db = getDb();
+    const ids: Record<string, string> = {};
+    for (const priority of ["normal", "urgent"] as const) {
+      const [outcome] = await ingestMessages(db, { userId: bob.user.id, deviceId: null, source: "api" }, [
+        messageInputSchema.parse({ type: "sms", sender: "+15550100", body: `code 123456 ${priority}`, priority, receivedAt: new Date().toISOString() }),
+      ]);
+      ids[priority] = outcome!.message.id;
+    }
+    await deliver("message.received", { messageId: ids.normal });
+    await deliver("message.received", { messageId: ids.urgent });
+    const rows = await db.select().from(notifications).where(and(eq(notifications.userId, bob.user.id), eq(notifications.type, "message.high_priority")));
+    const ours = rows.filter((r) => r.data.messageId === ids.urgent || r.data.messageId === ids.normal);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatchObject({ urgent: true, title: "Urgent sms from +15550100" });
+    expect(JSON.stringify(ours[0])).not.toContain("123456");
+  });
+
+  it("an unsubscribe link turns email off for its type only, and a forged one is refused", async () => {
+    const task = await createTask(getDb(), alice.user.id, { title: "Unsubscribe me", assigneeId: bob.user.id });
+    await deliver("task.assigned", { taskId: task.id });
+    const mail = (await mailboxFor(bob.user.email)).find((m) => m.text.includes("Unsubscribe me"));
+    const token = decodeURIComponent(mail!.text.match(/unsubscribe\?token=(\S+)/)![1]!);
+
+    const forged = await call(unsubscribeRoute, { query: { token: token.replace(/.$/, (c) => (c === "A" ? "B" : "A")) } });
+    expect(forged.status).toBe(404);
+    const other = await call(unsubscribeRoute, { query: { token: token.replace(bob.user.id, alice.user.id) } });
+    expect(other.status).toBe(404);
+
+    const res = await call(unsubscribeRoute, { query: { token } });
+    expect(res.status).toBe(200);
+    const prefs = await call(getPreferencesRoute, { key: bob.key });
+    expect(prefs.body.preferences["task.assigned"].email).toBe(false);
+    expect(prefs.body.preferences["webhook.disabled"].email).toBe(true);
+  });
+
+  it("announces a device that went offline once per outage", async () => {
+    const db = getDb();
+    const device = await makeDevice(bob, { name: "Bob's Pixel" });
+    const now = new Date();
+    await db.update(devices).set({ lastSeenAt: new Date(now.getTime() - 2 * 3_600_000) }).where(eq(devices.id, device.id));
+    const eventsFor = () => db.select().from(outboxEvents).where(and(eq(outboxEvents.type, "device.offline"), sql`${outboxEvents.data}->>'deviceId' = ${device.id}`));
+
+    await detectOfflineDevices(db, now);
+    await detectOfflineDevices(db, new Date(now.getTime() + 60_000));
+    expect(await eventsFor()).toHaveLength(1);
+    await runConsumer(db, notificationsConsumer, (await eventsFor())[0]!.id, { boss });
+    const [row] = await db.select().from(notifications).where(and(eq(notifications.userId, bob.user.id), eq(notifications.type, "device.offline")));
+    expect(row!.title).toBe("Bob's Pixel went offline");
+
+    // It came back, then went silent again: a new outage.
+    await db.update(devices).set({ lastSeenAt: new Date(now.getTime() - 90 * 60_000) }).where(eq(devices.id, device.id));
+    await detectOfflineDevices(db, now);
+    expect(await eventsFor()).toHaveLength(2);
+    // A device heard from recently is not offline.
+    await db.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, device.id));
+    await detectOfflineDevices(db, now);
+    expect(await eventsFor()).toHaveLength(2);
+  });
+
+  it("the dev mailbox is for admins only", async () => {
+    const res = await call(mailboxRoute, { key: bob.key });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,79 @@
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { jsonLogs, startHub, tempDataDir, type HubProcess } from "@/tests/helpers/process";
+
+const started: HubProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((hub) => hub.stop("SIGKILL")));
+});
+
+describe("the server process", () => {
+  it("boots on the embedded database with no configuration and answers ready", async () => {
+    const hub = await startHub({ DATA_DIR: tempDataDir() });
+    started.push(hub);
+    const ready = await fetch(`${hub.url}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get("x-request-id")).toBeTruthy();
+    expect(ready.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(ready.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(jsonLogs(hub.logs).some((line) => line.msg === "message hub ready" && line.database === "embedded")).toBe(true);
+    expect(await hub.stop("SIGTERM")).toBe(0);
+  });
+
+  it("lets a slow request finish when SIGTERM arrives mid-request, then exits 0", async () => {
+    const hub = await startHub({ DATA_DIR: tempDataDir() });
+    started.push(hub);
+    // A setup request whose body arrives slowly: it is in flight when the signal lands.
+    const body = JSON.stringify({ email: "slow@example.test", password: "a long enough password", name: "Slow" });
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${hub.url}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        hub.child.kill("SIGTERM");
+        setTimeout(() => req.end(body.slice(10)), 1500);
+      }, 300);
+    });
+    const result = await response;
+    expect(result.status).toBe(201);
+    expect(JSON.parse(result.text).user.email).toBe("slow@example.test");
+    expect(await hub.exited).toBe(0);
+    const lines = jsonLogs(hub.logs);
+    expect(lines.some((line) => line.msg === "shutting down: no new connections, draining requests" && line.inFlight === 1)).toBe(true);
+    expect(lines.some((line) => line.msg === "shutdown complete")).toBe(true);
+  });
+
+  it("stops with a one-line message naming a bad variable", async () => {
+    await expect(startHub({ DATA_DIR: tempDataDir(), PORT: "3000", LOG_LEVEL: "shouty" }, { readyTimeoutMs: 20_000 })).rejects.toThrow(/Invalid configuration: LOG_LEVEL/);
+  });
+
+  it.skipIf(!inject("adminDatabaseUrl"))("starts two instances at once on one empty Postgres; migrations run once", async () => {
+    const admin = inject("adminDatabaseUrl")!;
+    const name = `mh_sys_${randomBytes(4).toString("hex")}`;
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`create database ${name}`);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    try {
+      const [a, b] = await Promise.all([startHub({ DATABASE_URL: url.toString() }), startHub({ DATABASE_URL: url.toString() })]);
+      started.push(a!, b!);
+      const applied = [a!, b!].map((hub) => Number(jsonLogs(hub.logs).find((line) => line.msg === "migrations applied")?.applied));
+      expect(applied.sort()).toEqual([0, expect.any(Number)]);
+      expect(applied[1]).toBeGreaterThan(0);
+      expect((await fetch(`${a!.url}/api/ready`)).status).toBe(200);
+      expect((await fetch(`${b!.url}/api/ready`)).status).toBe(200);
+      expect(await a!.stop()).toBe(0);
+      expect(await b!.stop()).toBe(0);
+    } finally {
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    }
+  });
+});

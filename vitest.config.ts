@@ -1,0 +1,52 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "@": path.resolve(import.meta.dirname) };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts", "lib/**/*.test.ts", "clients/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          // One throwaway database per run (Postgres when TEST_DATABASE_URL is set, else PGlite).
+          // The log scan's teardown runs after the database's, once every file has written its lines.
+          globalSetup: ["tests/helpers/global-logs.ts", "tests/helpers/global-database.ts"],
+          setupFiles: ["tests/helpers/setup-integration.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Worker-driven tests (job queues, crashes and restarts) can miss a deadline on a loaded
+          // 2-core CI machine; one retry there, none locally, so a real failure still shows.
+          retry: process.env.CI ? 1 : 0,
+          fileParallelism: true,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "system",
+          include: ["tests/system/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/helpers/global-database.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          retry: process.env.CI ? 1 : 0,
+          // Each file starts real server processes; one at a time keeps them off each other's ports and CPU.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
