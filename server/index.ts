@@ -34,7 +34,7 @@ export type RunningServer = {
  * ROLE splits the work for scale-out (docs/scaling.md):
  * - web: Next, the API and Socket.IO; it only sends jobs.
  * - worker: pg-boss workers and cron schedules; on its PORT it answers only
- *   /api/health and /api/ready, and it publishes realtime events through the
+ *   /api/health, /api/ready and /api/metrics, and it publishes realtime events through the
  *   Redis emitter.
  * - all (default): both, in one process.
  */

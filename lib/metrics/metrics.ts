@@ -244,10 +244,19 @@ export async function renderMetrics(): Promise<{ contentType: string; body: stri
   return { contentType: client.register.contentType, body: await client.register.metrics() };
 }
 
-/** Every metric name the registry exposes (histograms as their base name). */
-export function metricNames(): string[] {
+export type MetricInfo = { name: string; type: "counter" | "gauge" | "histogram" | "summary"; help: string; labelNames: string[] };
+
+/**
+ * What the registry exposes: each metric's name (a histogram's base name,
+ * without _bucket/_sum/_count), type, help and label names. The alert-rule
+ * and dashboard tests check every query against it.
+ */
+export function metricCatalogue(): MetricInfo[] {
   metrics();
-  return client.register.getMetricsAsArray().map((metric) => metric.name);
+  return client.register.getMetricsAsArray().map((metric) => {
+    const { name, help, type, labelNames } = metric as unknown as { name: string; help: string; type: MetricInfo["type"]; labelNames?: string[] };
+    return { name, help, type, labelNames: [...(labelNames ?? [])] };
+  });
 }
 
 /**

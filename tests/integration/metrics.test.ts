@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +10,7 @@ import { POST as ingestRoute } from "@/app/api/v1/messages/route";
 import { POST as setupRoute } from "@/app/api/v1/setup/route";
 import { GET as syncRoute } from "@/app/api/v1/sync/messages/route";
 import { getConfig, setConfig } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
+import { getDatabase, getDb } from "@/lib/db/client";
 import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
 import { webhookDeliveries } from "@/lib/db/schema/webhooks";
 import { settleEach, startWorker } from "@/lib/jobs/boss";
@@ -28,6 +30,7 @@ import { webhookJobs } from "@/lib/webhooks/jobs";
 import { createWebhookSchema } from "@/lib/webhooks/schemas";
 import { createWebhook } from "@/lib/webhooks/webhooks";
 import { registerRoomSockets } from "@/server/realtime/rooms";
+import { handleWorkerRequest } from "@/server/worker-probes";
 import { makeUser, type TestUser } from "@/tests/helpers/factories";
 import { call } from "@/tests/helpers/http";
 import { makeDevice, sms } from "@/tests/helpers/inbox";
@@ -310,10 +313,45 @@ describe("/api/metrics after known traffic", () => {
     }
   });
 
-  it("refuses a scrape without the token or an admin session", async () => {
+  it("refuses a scrape without the token or an admin session, and takes the token", async () => {
     const member = await makeUser();
     expect((await call(metricsRoute, { path: "/api/metrics" })).status).toBe(401);
     expect((await call(metricsRoute, { path: "/api/metrics", headers: await browserHeaders(member.user) })).status).toBe(401);
+    const saved = getConfig();
+    const token = `metrics-${randomBytes(12).toString("hex")}`;
+    setConfig({ ...saved, METRICS_TOKEN: token });
+    try {
+      expect((await call(metricsRoute, { path: "/api/metrics", headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+      const scraped = await call(metricsRoute, { path: "/api/metrics", headers: { authorization: `Bearer ${token}` } });
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toContain("# TYPE hub_jobs_processed_total counter");
+    } finally {
+      setConfig(saved);
+    }
+  });
+
+  it("serves the same registry on a worker's port, with the token only", async () => {
+    const saved = getConfig();
+    const token = `metrics-${randomBytes(12).toString("hex")}`;
+    setConfig({ ...saved, METRICS_TOKEN: token });
+    const server = createServer((req, res) => void handleWorkerRequest(req, res, { pool: getDatabase().pool, requestId: "req-metrics" }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/metrics`;
+    try {
+      const refused = await fetch(url);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("content-type")).toBe("application/problem+json");
+      const before = parseExposition(await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text());
+      await sendSms(getDb(), { userId: null, to: "+14155550199", body: "worker-side probe", kind: "message" });
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/plain");
+      expect(delta(before, parseExposition(await res.text()), "hub_sms_total", { direction: "outbound", outcome: "sent" })).toBe(1);
+    } finally {
+      setConfig(saved);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
