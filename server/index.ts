@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, the tracing SDK must start before http and pg load.
+import { startTracing } from "@/lib/tracing/boot";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket as NetSocket } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -13,6 +15,7 @@ import { createLogger, setLogger } from "@/lib/log/logger";
 import { httpRequestDuration, routeLabel } from "@/lib/metrics/metrics";
 import { createRealtimeEmitter, setRealtimeEmitter, setRealtimeServer } from "@/lib/realtime/publish";
 import { connectRedis, setRedis, type RedisClient } from "@/lib/realtime/redis";
+import { annotateRequestSpan, stopTracing, tracingEnabled } from "@/lib/tracing/state";
 import { attachRealtime, type Realtime } from "@/server/realtime/index";
 import { jobRegistrars, socketRegistrars } from "@/server/features";
 import { securityHeaders } from "@/server/security-headers";
@@ -44,6 +47,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const log = createLogger();
   setLogger(log);
   const startedAt = Date.now();
+  // Started when this module loaded (from process.env); a caller's own env may ask for it too.
+  if (!tracingEnabled()) startTracing(env);
+  if (tracingEnabled()) log.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME }, "OpenTelemetry tracing on");
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
@@ -102,6 +108,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       req.headers["x-forwarded-proto"] = "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
     }
     res.setHeader("x-request-id", requestId);
+    annotateRequestSpan({ method: req.method ?? "GET", route: routeLabel((req.url ?? "/").split("?")[0] ?? "/"), requestId });
     for (const [name, value] of Object.entries(securityHeaders(req, config))) res.setHeader(name, value);
     if (shuttingDown) res.setHeader("connection", "close");
 
@@ -186,6 +193,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       await database.pool.end();
       setDatabase(undefined);
       await embedded?.stop();
+      // Last, so the spans of the drain above are flushed too.
+      await stopTracing().catch((error: unknown) => log.warn({ err: error }, "traces not flushed at shutdown"));
       log.info("shutdown complete");
     })();
     return shutdownPromise;

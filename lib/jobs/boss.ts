@@ -5,6 +5,7 @@ import PgBoss from "pg-boss";
 import type { Queryable } from "@/lib/db/client";
 import { getLogger } from "@/lib/log/logger";
 import { metrics, timeJob } from "@/lib/metrics/metrics";
+import { inSpan } from "@/lib/tracing/state";
 
 /**
  * The job runner: pg-boss on the hub's own Postgres (PGlite included, through
@@ -165,7 +166,7 @@ export async function startWorker<T extends object>(
     const started = performance.now();
     let outcome: "completed" | "failed" = "failed";
     try {
-      const result = await handler(jobs);
+      const result = await inSpan(`pg-boss ${queue}`, { "messaging.system": "pg-boss", "messaging.destination.name": queue, "messaging.batch.message_count": jobs.length }, () => handler(jobs));
       outcome = "completed";
       if (jobs.length >= batchSize && id) boss.notifyWorker(id);
       return result;
@@ -219,7 +220,9 @@ export async function enqueueInTx(db: Queryable, boss: PgBoss, jobs: PgBoss.JobI
  */
 export async function settleEach<T>(boss: PgBoss, queue: string, jobs: PgBoss.Job<T>[], run: (job: PgBoss.Job<T>) => Promise<unknown>): Promise<void> {
   countedBatches.add(jobs);
-  const results = await Promise.allSettled(jobs.map((job) => timeJob(queue, () => run(job))));
+  const results = await Promise.allSettled(
+    jobs.map((job) => timeJob(queue, () => inSpan(`job ${queue}`, { "messaging.system": "pg-boss", "messaging.message.id": job.id }, () => run(job)))),
+  );
   const log = getLogger();
   for (const [index, result] of results.entries()) {
     if (result.status === "fulfilled") continue;
