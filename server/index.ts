@@ -49,7 +49,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const startedAt = Date.now();
   // Started when this module loaded (from process.env); a caller's own env may ask for it too.
   if (!tracingEnabled()) startTracing(env);
-  if (tracingEnabled()) log.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME }, "OpenTelemetry tracing on");
+  // The origin only: a collector URL may carry credentials.
+  if (tracingEnabled()) log.info({ collector: new URL(config.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://unset").origin, serviceName: config.OTEL_SERVICE_NAME }, "OpenTelemetry tracing on");
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
