@@ -4,6 +4,7 @@ import type { Database } from "@/lib/db/client";
 import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
 import { users } from "@/lib/db/schema/users";
 import { getLogger } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/metrics";
 import { renderNotificationEmail, sendEmail } from "@/lib/notifications/email";
 import { sendPush } from "@/lib/notifications/push";
 import type { NotificationType } from "@/lib/notifications/types";
@@ -43,12 +44,34 @@ export async function deliverChannel(db: Database, deliveryId: string, now: () =
   if (delivery.notBefore && delivery.notBefore.getTime() > now().getTime()) return { outcome: "held", until: delivery.notBefore };
   const base = (getConfig().PUBLIC_URL ?? "http://localhost:3000").replace(/\/$/, "");
   let detail: string;
+  try {
+    detail = await sendOn(db, row, base);
+  } catch (error) {
+    metrics().notifications.inc({ channel: delivery.channel, outcome: "failed" });
+    throw error;
+  }
+  const sentAt = now();
+  await db
+    .update(notificationDeliveries)
+    .set({ status: "sent", sentAt, detail, attempts: delivery.attempts + 1, updatedAt: sentAt })
+    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
+  metrics().notifications.inc({ channel: delivery.channel, outcome: "sent" });
+  getLogger().info({ deliveryId, channel: delivery.channel, notificationId: notification.id }, "notification sent");
+  return { outcome: "sent" };
+}
+
+type DeliveryRow = { delivery: typeof notificationDeliveries.$inferSelect; notification: typeof notifications.$inferSelect; email: string };
+
+/** Sends on one network channel; returns what to record as the delivery's detail. */
+async function sendOn(db: Database, row: DeliveryRow, base: string): Promise<string> {
+  const { delivery, notification } = row;
   if (delivery.channel === "push") {
     const result = await sendPush(db, notification.userId, { title: notification.title, body: notification.body, url: notification.url ?? undefined, tag: notification.id }, { urgency: notification.urgent ? "high" : "normal" });
     // No subscribed browser is not a failure to retry: there is nobody to push to.
     if (result.sent === 0 && result.failed > 0) throw new Error(`push failed for ${result.failed} subscription(s)`);
-    detail = `sent ${result.sent}, removed ${result.removed}`;
-  } else if (delivery.channel === "email") {
+    return `sent ${result.sent}, removed ${result.removed}`;
+  }
+  if (delivery.channel === "email") {
     const type = notification.type as NotificationType;
     const content = renderNotificationEmail({
       title: notification.title,
@@ -57,15 +80,7 @@ export async function deliverChannel(db: Database, deliveryId: string, now: () =
       unsubscribeLink: `${base}/api/v1/notifications/unsubscribe?token=${encodeURIComponent(unsubscribeToken(notification.userId, type))}`,
       typeLabel: TYPE_LABELS[type] ?? type,
     });
-    detail = await sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content });
-  } else {
-    detail = "in-app";
+    return sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content });
   }
-  const sentAt = now();
-  await db
-    .update(notificationDeliveries)
-    .set({ status: "sent", sentAt, detail, attempts: delivery.attempts + 1, updatedAt: sentAt })
-    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
-  getLogger().info({ deliveryId, channel: delivery.channel, notificationId: notification.id }, "notification sent");
-  return { outcome: "sent" };
+  return "in-app";
 }
