@@ -152,10 +152,10 @@ describe.skipIf(!adminUrl || !redisUrl)("several instances act as one", () => {
     // All four boot at once on an empty database: migrations, the job schema
     // and the workers' queue and schedule must all survive the race.
     const started = await Promise.all([
-      startHub({ ...env, ROLE: "web" }, { readyTimeoutMs: 100_000 }),
-      startHub({ ...env, ROLE: "web" }, { readyTimeoutMs: 100_000 }),
-      startHub({ ...env, ROLE: "worker" }, { readyTimeoutMs: 100_000 }),
-      startHub({ ...env, ROLE: "worker" }, { readyTimeoutMs: 100_000 }),
+      startHub({ ...env, ROLE: "web" }, { readyTimeoutMs: 200_000 }),
+      startHub({ ...env, ROLE: "web" }, { readyTimeoutMs: 200_000 }),
+      startHub({ ...env, ROLE: "worker" }, { readyTimeoutMs: 200_000 }),
+      startHub({ ...env, ROLE: "worker" }, { readyTimeoutMs: 200_000 }),
     ]);
     [a, b] = [started[0]!, started[1]!];
     workers = [started[2]!, started[3]!];
