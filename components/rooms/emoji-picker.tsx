@@ -68,7 +68,7 @@ export function EmojiPicker({ onPick, label, className }: { onPick: (emoji: stri
           role="group"
           aria-label="Pick a reaction"
           onKeyDown={onKeyDown}
-          className="absolute bottom-full right-0 z-20 mb-1 grid w-max grid-cols-6 gap-1 rounded-xl border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          className="absolute bottom-full left-0 z-20 mb-1 grid w-max grid-cols-6 gap-1 rounded-xl border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900"
         >
           {REACTION_EMOJI.map((emoji) => (
             <button

@@ -19,6 +19,7 @@ import { SkeletonList, Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
+import { Markdown } from "@/components/tasks/markdown";
 import { queryKeys } from "@/lib/query-keys";
 
 /**
@@ -121,7 +122,11 @@ export function RoomView({ initialRoom, me, hubAdmin, editWindowMinutes }: { ini
             </Button>
           ) : null}
         </div>
-        {room.description ? <p className="mt-2 line-clamp-2 text-sm text-slate-600 dark:text-slate-400">{room.description}</p> : null}
+        {room.description ? (
+          <div className="mt-2 line-clamp-2">
+            <Markdown source={room.description} />
+          </div>
+        ) : null}
       </header>
 
       <ConnectionBanner connection={live.connection} pending={live.pending.length} onRetry={live.reconnectNow} />
