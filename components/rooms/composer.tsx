@@ -4,7 +4,7 @@ import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } 
 import type { MemberView } from "@/clients/sdk-ts/types";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { Markdown } from "@/components/tasks/markdown";
+import { RoomMarkdown as Markdown } from "@/components/rooms/room-markdown";
 
 /** The `@word` being typed just before the caret, if any (an @ inside a word, like an email address, is not a mention). */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {

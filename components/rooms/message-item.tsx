@@ -13,7 +13,7 @@ import { MoreIcon } from "@/components/ui/icons";
 import { Menu, type MenuItem } from "@/components/ui/menu";
 import { useToast } from "@/components/ui/toast";
 import { RelativeTime } from "@/components/ui/time";
-import { Markdown } from "@/components/tasks/markdown";
+import { RoomMarkdown as Markdown } from "@/components/rooms/room-markdown";
 
 export type MessagePermissions = {
   me: string;

@@ -19,7 +19,7 @@ import { SkeletonList, Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
-import { Markdown } from "@/components/tasks/markdown";
+import { RoomMarkdown as Markdown } from "@/components/rooms/room-markdown";
 import { queryKeys } from "@/lib/query-keys";
 
 /**

@@ -16,7 +16,7 @@ import { EmptyState, ErrorState } from "@/components/ui/states";
 import { Tabs } from "@/components/ui/tabs";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
-import { Markdown } from "@/components/tasks/markdown";
+import { RoomMarkdown as Markdown } from "@/components/rooms/room-markdown";
 import { queryKeys } from "@/lib/query-keys";
 
 export type RoomAbilities = { me: string; canManage: boolean; isCommander: boolean; archived: boolean };
