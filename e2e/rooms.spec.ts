@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { expect as baseExpect, test, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 import { guardPage, isPhone, sameOriginHeaders, signInViaApi } from "./helpers";
 
 /**
@@ -8,6 +8,9 @@ import { guardPage, isPhone, sameOriginHeaders, signInViaApi } from "./helpers";
  * matter.
  */
 test.beforeEach(({ page }) => guardPage(page));
+
+// The machine the suite runs on may be shared and busy: live events get more than the default 10 s.
+const expect = baseExpect.configure({ timeout: 20_000 });
 
 const PASSWORD = "a long enough password";
 

@@ -123,7 +123,7 @@ export function RoomView({ initialRoom, me, hubAdmin, editWindowMinutes }: { ini
           ) : null}
         </div>
         {room.description ? (
-          <div className="mt-2 line-clamp-2">
+          <div className="mt-2 line-clamp-2 max-sm:hidden">
             <Markdown source={room.description} />
           </div>
         ) : null}

@@ -76,12 +76,12 @@ function People({ room, online, abilities, onRoomChanged }: { room: RoomDetail; 
           const isOnline = onlineSet.has(member.userId);
           const isMe = member.userId === abilities.me;
           return (
-            <li key={member.userId} aria-label={`${member.name}, ${member.role}, ${isOnline ? "online" : "offline"}`} className="flex items-center gap-2 rounded-lg px-2 py-1.5">
+            <li key={member.userId} aria-label={`${member.name}, ${member.role}, ${isOnline ? "online" : "offline"}`} className="flex flex-wrap items-center gap-2 rounded-lg px-2 py-1.5">
               <span className="relative">
                 <Avatar name={member.name} size="sm" />
                 <span aria-hidden="true" className={cx("absolute -right-0.5 -bottom-0.5 size-2.5 rounded-full ring-2 ring-white dark:ring-slate-950", isOnline ? "bg-emerald-500" : "bg-slate-300 dark:bg-slate-600")} />
               </span>
-              <div className="min-w-0 flex-1">
+              <div className="min-w-[9rem] flex-1">
                 <p className="truncate text-sm font-medium text-slate-900 dark:text-slate-100">
                   {member.name}
                   {isMe ? <span className="font-normal text-slate-500"> (you)</span> : null}
@@ -95,7 +95,7 @@ function People({ room, online, abilities, onRoomChanged }: { room: RoomDetail; 
                   label={`Role of ${member.name}`}
                   hideLabel
                   value={member.role}
-                  className="w-32"
+                  className="h-8 w-32 text-xs"
                   onChange={(event) => void run(roomsApi.addMember(room.id, { userId: member.userId, role: event.target.value as Exclude<RoomRole, "commander"> }), "Could not change the role")}
                 >
                   <option value="scribe">scribe</option>
