@@ -52,8 +52,8 @@ export async function startCliHub(env: Record<string, string> = {}): Promise<Cli
   } else {
     databaseEnv = { DATA_DIR: tempDataDir() };
   }
-  // A shared 2-core machine under load can take a minute to boot Next.
-  const hub = await startHub({ ...databaseEnv, ...env }, { readyTimeoutMs: 100_000 });
+  // A shared 2-core machine under load can take minutes to boot Next (the hook timeout is 300 s).
+  const hub = await startHub({ ...databaseEnv, ...env }, { readyTimeoutMs: 240_000 });
   const api: CliHub["api"] = async (method, route, body, key) => {
     const res = await fetch(`${hub.url}${route}`, {
       method,
