@@ -26,10 +26,20 @@ export function noteActivity(userId: string, now = new Date()): void {
   if (last && last.day === day && now.getTime() - last.at < REFRESH_MS) return;
   seen().set(userId, { day, at: now.getTime() });
   if (seen().size > 100_000) seen().clear();
-  void recordActivity(userId, now).catch((error: unknown) => {
-    seen().delete(userId);
-    getLogger().warn({ err: error }, "could not record user activity");
-  });
+  const write = recordActivity(userId, now)
+    .catch((error: unknown) => {
+      seen().delete(userId);
+      getLogger().warn({ err: error }, "could not record user activity");
+    })
+    .finally(() => pending.delete(write));
+  pending.add(write);
+}
+
+const pending = new Set<Promise<void>>();
+
+/** Waits for the activity writes in flight (tests, shutdown). */
+export async function flushActivity(): Promise<void> {
+  await Promise.all([...pending]);
 }
 
 export async function recordActivity(userId: string, now = new Date()): Promise<void> {
