@@ -11,14 +11,17 @@
  * bounded by a count.
  *   1. seeds users, devices, messages, tasks, rooms and sign-ins with
  *      generate_series, spread over the last --days days;
- *   2. restarts the server so the analytics job backfills the rollups on its
+ *   2. starts the server, whose analytics job backfills the rollups on its
  *      first run, and times the backfill;
  *   3. requests each endpoint --requests times, one at a time, for the default
  *      30-day range and for the whole --days range: p50 and p95.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
-import { percentile, startServer, table, type Server } from "./lib";
+import { runMigrations } from "../lib/db/migrate";
+import { percentile, root, startServer, table, type Server } from "./lib";
 
 const args = new Map(process.argv.slice(2).map((arg, i, all) => [arg, all[i + 1]]));
 const MESSAGES = Number(args.get("--messages") ?? 1_000_000);
@@ -47,7 +50,7 @@ async function admin(statement: string): Promise<void> {
 
 const seconds = (start: number) => ((Date.now() - start) / 1000).toFixed(1);
 
-async function seed(db: pg.Pool, adminId: string): Promise<void> {
+async function seed(db: pg.Pool): Promise<void> {
   let started = Date.now();
   await db.query(`insert into users (id, email, name) select 'usr_bench' || g, 'bench' || g || '@example.test', 'Bench user ' || g from generate_series(1, ${USERS}) g`);
   await db.query(`insert into devices (id, user_id, name, last_seen_at, sync_position, sync_acked_at)
@@ -92,13 +95,12 @@ async function seed(db: pg.Pool, adminId: string): Promise<void> {
   await db.query(`insert into room_messages (id, room_id, seq, author_id, type, content, data, change_seq, created_at, updated_at)
     select 'rm_b' || r || '_res', 'room_b' || r, 61, created_by, 'system', 'resolved', '{"event":"status_changed","from":"investigating","to":"resolved"}'::jsonb, 61,
       created_at + make_interval(hours => 1 + r % 12), created_at + make_interval(hours => 1 + r % 12)
-    from rooms where status = 'resolved' and id like 'room_b%', lateral (select substr(id, 7)::int as r) x`);
+    from rooms, lateral (select substr(id, 7)::int as r) x where status = 'resolved' and id like 'room_b%'`);
   // Sign-ins from the audit log: 20 a day.
   await db.query(`insert into audit_log (id, actor_id, action, created_at)
     select 'aud_b' || g, 'usr_bench' || (1 + g % ${USERS}), case when g % 10 = 0 then 'auth.sign_in_failed' else 'auth.sign_in' end, now() - make_interval(mins => g * 72)
     from generate_series(1, ${DAYS * 20}) g`);
   await db.query("analyze");
-  void adminId;
 }
 
 async function keyFor(db: pg.Pool, userId: string, scopes: string[]): Promise<string> {
@@ -132,16 +134,18 @@ async function main(): Promise<void> {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let hub: Server | undefined;
   try {
-    hub = await startServer({ DATABASE_URL: databaseUrl });
-    const setup = await (await fetch(`${hub.url}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench@example.test", password: "bench-password-123", name: "Bench" }) })).json();
-    const adminKey: string = setup.key;
-    await hub.stop();
-    hub = undefined;
-    const adminId = (await db.query("select id from users where email = 'bench@example.test'")).rows[0].id as string;
-    await seed(db, adminId);
-    // A first run: forget the empty database's rollup state so the boot job backfills everything seeded.
-    await db.query("delete from analytics_rollup_state");
+    await runMigrations(db);
+    await db.query("insert into users (id, email, name, role) values ('usr_benchadmin', 'bench@example.test', 'Bench admin', 'admin')");
+    const adminKey = await keyFor(db, "usr_benchadmin", ["admin", "messages:read", "tasks:read"]);
+    await seed(db);
 
+    // A build still being written (seeding takes minutes, so the two may overlap): wait for it, bounded.
+    for (let waited = 0; !existsSync(path.join(root, ".next/BUILD_ID")); waited++) {
+      if (waited === 0) console.log("waiting for the production build (.next/BUILD_ID)");
+      if (waited > 1200) throw new Error("no production build: run npx next build first");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    // The server's first boot runs the analytics job, whose first run backfills every seeded day.
     const booted = Date.now();
     hub = await startServer({ DATABASE_URL: databaseUrl });
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
