@@ -27,7 +27,7 @@ async function shoot(page: Page, name: string, size: string, theme: string): Pro
 }
 
 test("screenshots of the analytics pages, light and dark", async ({ page }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   guardPage(page);
   const size = testInfo.project.name.replace(/-docs$/, "");
   await seedAnalytics(page.request);
@@ -37,8 +37,8 @@ test("screenshots of the analytics pages, light and dark", async ({ page }, test
     await page.emulateMedia({ colorScheme: theme });
     for (const entry of PAGES) {
       await page.goto(`${entry.path}?from=${from}&to=${to}`);
+      await expect(page.getByRole("main").locator("[aria-busy=true]")).toHaveCount(0, { timeout: 45_000 });
       await expect(page.getByRole("heading", { level: 2, name: entry.heading, exact: true })).toBeVisible();
-      await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
       await shoot(page, entry.name, size, theme);
     }
   }

@@ -20,14 +20,20 @@ const SECTIONS: { path: string; tab: string; charts: string[] }[] = [
 let seed: AnalyticsSeed;
 
 test.beforeEach(async ({ page }) => {
+  test.setTimeout(240_000);
   guardPage(page);
   seed ??= await seedAnalytics(page.request);
 });
 
+/** The section's cards, once its report has loaded (slow on a busy machine), and no error state. */
 async function expectCharts(page: Page, charts: string[]) {
+  await expect(page.getByRole("main").locator("[aria-busy=true]")).toHaveCount(0, { timeout: 45_000 });
   for (const title of charts) await expect(page.getByRole("heading", { level: 2, name: title, exact: true }), title).toBeVisible();
-  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
 }
+
+/** Bars with a height (recharts draws no path for a zero). */
+const bars = (page: Page, figure: string) => page.getByRole("figure", { name: figure }).locator("path.recharts-rectangle");
 
 test("each admin section renders its charts, with a CSV per chart", async ({ page }) => {
   for (const section of SECTIONS) {
@@ -45,11 +51,13 @@ test("each admin section renders its charts, with a CSV per chart", async ({ pag
 
 test("the seeded data shows up in the charts and their CSVs", async ({ page }) => {
   await page.goto("/analytics");
-  await expect(page.getByRole("figure", { name: "Messages per day by type" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expectCharts(page, ["Messages per day by type"]);
+  await expect(bars(page, "Messages per day by type").first()).toBeVisible();
   const byDevice = await (await page.request.get("/api/v1/analytics/messages?format=csv&chart=byDevice")).text();
   expect(byDevice).toContain(`,${seed.device},10`);
 
   await page.goto("/analytics/devices");
+  await expectCharts(page, ["Devices"]);
   await expect(page.getByRole("table", { name: "Devices and their sync lag" }).getByRole("row").filter({ hasText: seed.device })).toContainText("online");
 
   const rooms = await (await page.request.get("/api/v1/analytics/rooms")).json();
@@ -58,13 +66,15 @@ test("the seeded data shows up in the charts and their CSVs", async ({ page }) =
   expect(rooms.charts.timeToResolve.find((row: any) => row.severity === "sev2").resolved).toBeGreaterThanOrEqual(1);
 
   await page.goto("/analytics/tasks");
+  await expectCharts(page, ["Completions per assignee"]);
   await expect(page.getByRole("table", { name: "Completions per assignee" }).getByRole("row").filter({ hasText: "Ada Admin" })).toBeVisible();
-  await expect(page.getByRole("figure", { name: "Tasks created and completed per week" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(bars(page, "Tasks created and completed per week").first()).toBeVisible();
 
   // The range picker rewrites the URL, and a range before any data is empty.
   await page.getByRole("button", { name: "7d" }).click();
   await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
   await page.goto("/analytics/tasks?from=2020-01-01&to=2020-01-31");
+  await expectCharts(page, ["Overdue trend"]);
   await expect(page.getByText("No data in this range.").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
 });
@@ -79,7 +89,7 @@ test("insights show a person their own data; members get a 404 on the admin page
   guardPage(memberPage);
   for (const section of SECTIONS) {
     await memberPage.goto(section.path);
-    await expect(memberPage.getByRole("heading", { name: "This page does not exist" }), section.path).toBeVisible();
+    await expect(memberPage.getByRole("heading", { name: "This page does not exist" }), section.path).toBeVisible({ timeout: 30_000 });
   }
   expect((await memberPage.request.get("/api/v1/analytics/messages")).status()).toBe(403);
   await memberPage.goto("/insights");

@@ -25,7 +25,7 @@ export function formatX(value: unknown): string {
   const text = String(value ?? "");
   if (DAY.test(text)) return monthDay.format(new Date(`${text}T00:00:00Z`));
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return dayTime.format(new Date(text));
-  return text.length > 22 ? `${text.slice(0, 21)}…` : text;
+  return text.length > 28 ? `…${text.slice(-27)}` : text;
 }
 
 export function ChartCard({ title, description, csvHref, empty, children, className }: { title: string; description?: ReactNode; csvHref?: string; empty?: boolean; children: ReactNode; className?: string }) {
@@ -69,19 +69,45 @@ function ChartTooltip({ active, payload, label, format }: { active?: boolean; pa
 const axis = { fontSize: 12, tick: { fill: "currentColor" }, stroke: "currentColor", strokeOpacity: 0.3 };
 
 /** One chart over rows: x along the bottom (or down the side for hbar), one bar/line per series. */
-export function Chart({ kind, data, x, series, height = 260, format, label }: { kind: ChartKind; data: Row[]; x: string; series: Series[]; height?: number; format?: (value: number) => string; label: string }) {
+export function Chart({
+  kind,
+  data,
+  x,
+  series,
+  height = 260,
+  format,
+  axisFormat,
+  showLegend,
+  label,
+}: {
+  kind: ChartKind;
+  data: Row[];
+  x: string;
+  series: Series[];
+  height?: number;
+  /** Values in the tooltip (and on the axis unless axisFormat is given). */
+  format?: (value: number) => string;
+  /** Shorter values for the axis ticks. */
+  axisFormat?: (value: number) => string;
+  /** A legend even for one series (its name says what it is: a device, a queue). */
+  showLegend?: boolean;
+  label: string;
+}) {
   const colored = series.map((s, index) => ({ ...s, color: s.color ?? PALETTE[index % PALETTE.length] }));
-  const legend = colored.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null;
+  const legend = colored.length > 1 || showLegend ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null;
   const tooltip = <Tooltip cursor={{ fillOpacity: 0.08 }} content={(props) => <ChartTooltip active={props.active} payload={props.payload as readonly TooltipEntry[] | undefined} label={props.label} format={format} />} />;
   const grid = <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={kind === "hbar"} horizontal={kind !== "hbar"} />;
-  const yTick = format ? (value: number) => format(value) : (value: number) => value.toLocaleString();
+  const tickFormat = axisFormat ?? format;
+  const yTick = tickFormat ? (value: number) => tickFormat(value) : (value: number) => value.toLocaleString();
+  // Category labels (routes, senders, people) get the width their longest needs, within reason.
+  const categoryWidth = Math.min(190, Math.max(64, Math.max(0, ...data.map((row) => formatX(row[x]).length)) * 6.6 + 8));
   let chart: ReactNode;
   if (kind === "hbar") {
     chart = (
       <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
         {grid}
         <XAxis type="number" allowDecimals={false} tickFormatter={yTick} {...axis} />
-        <YAxis type="category" dataKey={x} width={120} tickFormatter={formatX} interval={0} {...axis} />
+        <YAxis type="category" dataKey={x} width={categoryWidth} tickFormatter={formatX} interval={0} {...axis} />
         {tooltip}
         {legend}
         {colored.map((s) => (
@@ -94,11 +120,11 @@ export function Chart({ kind, data, x, series, height = 260, format, label }: { 
       <LineChart data={data} margin={{ right: 12 }}>
         {grid}
         <XAxis dataKey={x} tickFormatter={formatX} minTickGap={24} {...axis} />
-        <YAxis allowDecimals={false} tickFormatter={yTick} width={48} {...axis} />
+        <YAxis allowDecimals={false} tickFormatter={yTick} width={52} {...axis} />
         {tooltip}
         {legend}
         {colored.map((s) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={data.length < 20} isAnimationActive={false} />
+          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={data.length < 20} isAnimationActive={false} />
         ))}
       </LineChart>
     );
@@ -107,7 +133,7 @@ export function Chart({ kind, data, x, series, height = 260, format, label }: { 
       <AreaChart data={data} margin={{ right: 12 }}>
         {grid}
         <XAxis dataKey={x} tickFormatter={formatX} minTickGap={24} {...axis} />
-        <YAxis allowDecimals={false} tickFormatter={yTick} width={48} {...axis} />
+        <YAxis allowDecimals={false} tickFormatter={yTick} width={52} {...axis} />
         {tooltip}
         {legend}
         {colored.map((s) => (
@@ -120,7 +146,7 @@ export function Chart({ kind, data, x, series, height = 260, format, label }: { 
       <BarChart data={data} margin={{ right: 12 }}>
         {grid}
         <XAxis dataKey={x} tickFormatter={formatX} minTickGap={16} {...axis} />
-        <YAxis allowDecimals={false} tickFormatter={yTick} width={48} {...axis} />
+        <YAxis allowDecimals={false} tickFormatter={yTick} width={52} {...axis} />
         {tooltip}
         {legend}
         {colored.map((s) => (

@@ -86,6 +86,13 @@ export function duration(seconds: number | null | undefined): string {
   return `${(seconds / 86_400).toFixed(1)} d`;
 }
 
+/** Axis ticks: 750 ms, 1.5 s, 2 min. */
+export function shortMs(value: number): string {
+  if (value >= 60_000) return `${Math.round((value / 60_000) * 10) / 10} min`;
+  if (value >= 1000) return `${Math.round((value / 1000) * 10) / 10} s`;
+  return `${Math.round(value)} ms`;
+}
+
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined) return "–";
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value).toLocaleString()} ms`;

@@ -2,7 +2,7 @@
 
 import { Badge, type Tone } from "@/components/ui/display";
 import { Chart, ChartCard, DataTable, formatX, pivot, type Row } from "@/components/analytics/charts";
-import { DashboardFrame, duration, Grid, ms, number, percent, Stats, useReport } from "@/components/analytics/dashboard";
+import { DashboardFrame, duration, Grid, ms, number, percent, shortMs, Stats, useReport } from "@/components/analytics/dashboard";
 import type { messagesReport } from "@/lib/analytics/messages";
 import type { devicesReport } from "@/lib/analytics/devices";
 import type { roomsReport } from "@/lib/analytics/rooms";
@@ -46,10 +46,10 @@ export function MessagesAnalytics() {
             />
             <Grid>
               <ChartCard title="Messages per day by type" description="Counted on the day the hub received them." csvHref={report.csv("byType")} empty={s.total === 0}>
-                <Chart kind="stacked" data={byType.data} x="day" series={byType.series} label="Messages per day by type" />
+                <Chart kind="stacked" data={byType.data} x="day" series={byType.series} showLegend label="Messages per day by type" />
               </ChartCard>
               <ChartCard title="Messages per day by device" description="The phone that forwarded them; “No device” is the API and SMS router." csvHref={report.csv("byDevice")} empty={s.total === 0}>
-                <Chart kind="stacked" data={byDevice.data} x="day" series={byDevice.series} label="Messages per day by device" />
+                <Chart kind="stacked" data={byDevice.data} x="day" series={byDevice.series} showLegend label="Messages per day by device" />
               </ChartCard>
               <ChartCard title="Top senders" description="The ten senders with the most messages in the range." csvHref={report.csv("topSenders")} empty={data.charts.topSenders.length === 0}>
                 <Chart kind="hbar" data={rows(data.charts.topSenders)} x="sender" series={[{ key: "count", label: "Messages" }]} label="Top senders" />
@@ -60,6 +60,7 @@ export function MessagesAnalytics() {
                   data={rows(data.charts.ingestLatency)}
                   x="day"
                   format={ms}
+                  axisFormat={shortMs}
                   series={[
                     { key: "p50Ms", label: "Median" },
                     { key: "p95Ms", label: "p95", color: "#ef4444" },
@@ -250,7 +251,7 @@ export function TasksAnalytics() {
                 />
               </ChartCard>
               <ChartCard title="Overdue trend" description="Open tasks past their due date at the end of each day (now, for today)." csvHref={report.csv("overdue")} empty={data.charts.overdue.every((row) => row.overdue === 0)}>
-                <Chart kind="area" data={rows(data.charts.overdue)} x="day" series={[{ key: "overdue", label: "Overdue", color: "#ef4444" }]} label="Overdue tasks per day" />
+                <Chart kind="bar" data={rows(data.charts.overdue)} x="day" series={[{ key: "overdue", label: "Overdue", color: "#ef4444" }]} label="Overdue tasks per day" />
               </ChartCard>
               <ChartCard title="On-time rate per assignee" description="Completions with a due date that were done by it." csvHref={report.csv("onTimeByAssignee")} empty={onTime.length === 0}>
                 <Chart kind="hbar" data={onTime} x="user" format={(v) => `${v} %`} series={[{ key: "onTimePercent", label: "On time (%)", color: "#10b981" }]} label="On-time rate per assignee" />
@@ -378,12 +379,12 @@ export function SystemAnalytics() {
                 <Chart kind="line" data={rows(data.charts.sockets)} x="at" series={[{ key: "connections", label: "Connections", color: "#06b6d4" }]} label="Socket connections" />
               </ChartCard>
               <ChartCard title="Slowest routes (p95)" description="95th-percentile response time since this instance started." csvHref={report.csv("routes")} empty={slowest.length === 0}>
-                <Chart kind="hbar" data={rows(slowest)} x="route" format={ms} series={[{ key: "p95Ms", label: "p95", color: "#f59e0b" }]} label="p95 latency by route" />
+                <Chart kind="hbar" data={rows(slowest)} x="route" format={ms} axisFormat={shortMs} series={[{ key: "p95Ms", label: "p95", color: "#f59e0b" }]} label="p95 latency by route" />
               </ChartCard>
               <ChartCard title="Job failures per day" description="Jobs that failed for good, by queue." csvHref={report.csv("jobFailures")} empty={data.charts.jobFailures.length === 0}>
                 {(() => {
                   const failures = pivot(rows(data.charts.jobFailures), "day", "queue", "failed", { top: 6 });
-                  return <Chart kind="stacked" data={failures.data} x="day" series={failures.series} label="Job failures per day by queue" />;
+                  return <Chart kind="stacked" data={failures.data} x="day" series={failures.series} showLegend label="Job failures per day by queue" />;
                 })()}
               </ChartCard>
             </Grid>
