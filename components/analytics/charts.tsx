@@ -111,7 +111,7 @@ export function Chart({
         {tooltip}
         {legend}
         {colored.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[0, 3, 3, 0]} maxBarSize={22} />
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[0, 3, 3, 0]} maxBarSize={22} isAnimationActive={false} />
         ))}
       </BarChart>
     );
