@@ -128,7 +128,7 @@ describe("room.mention", () => {
     const events = await mentionEvents(message.id);
     expect(events.map((e) => e.userId).sort()).toEqual([bob.user.id, carol.user.id, frank.user.id, dave.user.id].sort());
     expect(events.find((e) => e.userId === dave.user.id)!.data).toMatchObject({ edited: true });
-    expect(events.filter((e) => e.data.edited === true)).toHaveLength(1);
+    expect(events.filter((e) => (e.data as { edited?: boolean }).edited === true)).toHaveLength(1);
     expect(await consumeRoom(room.id, ["room.mention"])).toEqual(["room.mention"]);
     const daves = await notificationsOf(dave);
     expect(daves).toHaveLength(1);
