@@ -85,6 +85,13 @@ test("an assigned task notifies the assignee live; with email off for that type 
     await page.reload();
     await expect(page.getByRole("checkbox", { name: "Task assigned to me: Email" })).not.toBeChecked();
     await expect(page.getByRole("checkbox", { name: "Task assigned to me: In app" })).toBeChecked();
+    // The matrix with its SMS column and the room types, light and dark, for review.
+    await expect(page.getByRole("checkbox", { name: "Mentioned in an incident room: SMS" })).not.toBeChecked();
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: testInfo.outputPath(`preferences-${colorScheme}.png`), fullPage: true });
+    }
+    await page.emulateMedia({ colorScheme: null });
 
     // 3. The next assignment still notifies in the app, live.
     await page.goto("/notifications");

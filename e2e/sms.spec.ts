@@ -60,7 +60,8 @@ async function codeFromOutbox(request: APIRequestContext, number: string): Promi
 test("add a number, verify it with the texted code, a text from it arrives live, and the admin's SMS analytics chart it", async ({ page, request, browser }, testInfo) => {
   test.setTimeout(120_000);
   const stamp = `${Date.now().toString(36)}${testInfo.project.name[0]}`;
-  const name = `Sol ${stamp}`;
+  // One word: the charts' axis labels wrap at spaces (each word its own <tspan>).
+  const name = `Sol-${stamp}`;
   const email = `sms-${stamp}@example.test`;
   const password = "sms member password 1";
   const number = uniqueNumber(testInfo);
@@ -91,8 +92,9 @@ test("add a number, verify it with the texted code, a text from it arrives live,
     const body = `Gate code changed ${stamp}`;
     const params = { MessageSid: `SM${randomBytes(16).toString("hex")}`, AccountSid: `AC${"0".repeat(32)}`, From: number, To: HUB_NUMBER, Body: body, NumMedia: "0", NumSegments: "1" };
     const signature = twilio.getExpectedTwilioSignature(twilioAuthToken, `${publicUrl}${WEBHOOK_PATH}`, params);
-    // As Twilio sends it: no cookies, a form post, the signature header.
-    const twilioClient = await playwrightRequest.newContext({ baseURL: testInfo.project.use.baseURL });
+    // As Twilio sends it: a form post with the signature header and no cookies (a context of
+    // its own would otherwise inherit the project's signed-in storage state).
+    const twilioClient = await playwrightRequest.newContext({ baseURL: testInfo.project.use.baseURL, storageState: { cookies: [], origins: [] } });
     try {
       const forged = await twilioClient.post(WEBHOOK_PATH, { form: { ...params, Body: `${body} (tampered)` }, headers: { "x-twilio-signature": signature } });
       expect(forged.status()).toBe(403);
@@ -113,7 +115,10 @@ test("add a number, verify it with the texted code, a text from it arrives live,
     await expect(page.getByRole("img", { name: "SMS volume per user" })).toContainText(name);
     await expect(page.getByRole("img", { name: "SMS cost per user" })).toContainText(name);
     await expect(page.getByRole("img", { name: "SMS volume per day" })).toContainText(new Date().toISOString().slice(0, 10));
-    await expect(page.getByRole("list", { name: "Top senders" }).getByRole("listitem").filter({ hasText: number })).toContainText("1");
+    // The row is the number, then its count: one routed text.
+    await expect(page.getByRole("list", { name: "Top senders" }).getByRole("listitem").filter({ hasText: number })).toHaveText(`${number}1`);
+    // The tampered copy was refused and shows among the failures.
+    await expect(page.getByRole("list", { name: "SMS failures" }).getByRole("listitem").filter({ hasText: number })).toContainText("invalid signature");
     await expect(page.getByRole("list", { name: "Console outbox" }).getByRole("listitem").filter({ hasText: number })).toContainText(code);
     await page.screenshot({ path: testInfo.outputPath("sms-analytics.png"), fullPage: true });
   } finally {

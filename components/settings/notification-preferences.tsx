@@ -82,7 +82,7 @@ export function NotificationPreferences({ initial }: { initial: PreferencesRespo
       </Card>
 
       <Card>
-        <CardHeader title="Quiet hours" description={`Push and email wait until quiet hours end (${schedule.timezone}); urgent ones come through.`} />
+        <CardHeader title="Quiet hours" description={`Push, email and SMS wait until quiet hours end (${schedule.timezone}); urgent ones come through.`} />
         <div className="flex flex-wrap items-end gap-3 px-4 pb-4">
           <Checkbox label="Quiet hours" checked={!!schedule.quietHours} onChange={(event) => save.mutate({ quietHours: event.target.checked ? { start: quietStart, end: quietEnd } : null })} />
           <Input label="From" type="time" value={quietStart} onChange={(event) => setQuietStart(event.target.value)} />
