@@ -21,11 +21,13 @@ const USER_AGENT = `message-hub-cli (node ${process.versions.node})`;
 
 export class ApiClient {
   /**
-   * @param {{ server: string, token?: string, debug?: (line: string) => void }} options
+   * @param {{ server: string, token?: string, headers?: Record<string, string>, debug?: (line: string) => void }} options
+   *   headers: sent with every request (a sign-in session's cookie and Origin; see session.mjs)
    */
   constructor(options) {
     this.server = options.server.replace(/\/+$/, "");
     this.token = options.token;
+    this.headers = options.headers ?? {};
     this.debug = options.debug;
   }
 
@@ -53,7 +55,7 @@ export class ApiClient {
   async raw(method, path, options = {}) {
     const url = this.url(path, options.query);
     /** @type {Record<string, string>} */
-    const headers = { accept: "application/json", "user-agent": USER_AGENT };
+    const headers = { ...this.headers, accept: "application/json", "user-agent": USER_AGENT };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let body;
     if (options.body !== undefined) {
@@ -200,7 +202,7 @@ export function describeNetworkError(error) {
  * @param {unknown} error
  * @param {number | null} timeoutMs
  */
-function unreachable(server, error, timeoutMs) {
+export function unreachable(server, error, timeoutMs) {
   const why = describeNetworkError(error);
   if (why === "aborted") return new CliError("Interrupted.", { exitCode: EXIT.error, cause: error });
   if (why === "timed out") return new CliError(`Message Hub at ${server} did not answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`, { cause: error });

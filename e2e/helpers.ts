@@ -49,9 +49,14 @@ export function guardPage(page: Page): void {
 
 /** Fills the sign-in form and submits it. */
 export async function signInViaPage(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // Typing can land before the page has hydrated; fill until the form holds both values.
+  const submit = page.getByRole("button", { name: "Sign in", exact: true });
+  await expect(async () => {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await expect(submit).toBeEnabled({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await submit.click();
 }
 
 /** Signs out with the shell's own control: the account menu on desktop, the More sheet on a phone. */

@@ -41,6 +41,9 @@ test("filtering by device and unread narrows the list and is kept in the URL", a
   const rows = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
   await expect(rows).toHaveCount(3);
 
+  // Each device's unread count is in the filter.
+  await expect(page.getByLabel("Device").locator(`option[value="${phoneA.id}"]`)).toHaveText(/\(1 unread\)$/);
+  await expect(page.getByLabel("Device").locator(`option[value="${phoneB.id}"]`)).toHaveText(/\(1 unread\)$/);
   await page.getByLabel("Device").selectOption(phoneA.id);
   await expect(page).toHaveURL(new RegExp(`device=${phoneA.id}`));
   await expect(rows).toHaveCount(2);

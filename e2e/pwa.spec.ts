@@ -138,3 +138,56 @@ test("a push delivered to the service worker shows a notification that links int
     .toEqual([{ title: "Bank", body: "Your code is 123456", url: "/inbox?q=bank" }]);
 });
 
+
+/**
+ * Headless Chromium here has no push service to reach (it would be the
+ * browser vendor's), so `subscribe()` is answered in the page with what a
+ * push service returns: an https endpoint and the browser's keys. Everything
+ * else is real: the permission prompt, the VAPID key the hub hands out, the
+ * switch, and the subscription the hub stores and forgets.
+ */
+test("turning push on stores this browser's subscription; turning it off removes it", async ({ page, context, baseURL }, testInfo) => {
+  const endpoint = `https://push.example.com/send/${testInfo.project.name}-${Date.now()}`;
+  await context.grantPermissions(["notifications"], { origin: baseURL });
+  await page.addInitScript((pushEndpoint) => {
+    const bytes = (n: number, first?: number) => {
+      const out = crypto.getRandomValues(new Uint8Array(n));
+      if (first !== undefined) out[0] = first;
+      return btoa(String.fromCharCode(...out)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    };
+    let current: PushSubscription | null = null;
+    const seen: { applicationServerKey?: number } = {};
+    (window as unknown as { __pushOptions: typeof seen }).__pushOptions = seen;
+    PushManager.prototype.getSubscription = async () => current;
+    PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+      seen.applicationServerKey = (options?.applicationServerKey as Uint8Array | undefined)?.byteLength;
+      const keys = { p256dh: bytes(65, 4), auth: bytes(16) };
+      current = {
+        endpoint: pushEndpoint,
+        expirationTime: null,
+        options: options as PushSubscriptionOptions,
+        getKey: () => null,
+        toJSON: () => ({ endpoint: pushEndpoint, expirationTime: null, keys }),
+        unsubscribe: async () => ((current = null), true),
+      } as unknown as PushSubscription;
+      return current;
+    };
+  }, endpoint);
+
+  await page.goto("/settings/notifications");
+  await waitForServiceWorker(page);
+  const toggle = page.getByRole("switch", { name: "Notify this browser" });
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByText("On. This browser receives your notifications.")).toBeVisible();
+  // The page subscribed with the hub's VAPID public key: an uncompressed P-256 point.
+  expect(await page.evaluate(() => (window as unknown as { __pushOptions: { applicationServerKey?: number } }).__pushOptions.applicationServerKey)).toBe(65);
+
+  const stored = async () => ((await (await page.request.get("/api/v1/push/subscriptions")).json()) as { data: Array<{ endpoint: string }> }).data.map((s) => s.endpoint);
+  expect(await stored()).toContain(endpoint);
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect.poll(stored).not.toContain(endpoint);
+});

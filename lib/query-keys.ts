@@ -89,4 +89,11 @@ export const queryKeys = {
     views: () => ["tasks", "views"] as const,
     preview: (params: { rrule: string; dtstart: string; timezone: string }) => ["tasks", "preview", params] as const,
   },
+  rooms: {
+    all: () => ["rooms"] as const,
+    list: (archived: "true" | "false") => ["rooms", "list", archived] as const,
+    timeline: (id: string) => ["rooms", "timeline", id] as const,
+    search: (id: string, q: string) => ["rooms", "search", id, q] as const,
+    history: (id: string, messageId: string) => ["rooms", "history", id, messageId] as const,
+  },
 } as const;

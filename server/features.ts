@@ -7,6 +7,7 @@ import { notificationJobs } from "@/lib/notifications/jobs";
 import { taskJobs } from "@/lib/tasks/reminders";
 import { webhooksConsumer } from "@/lib/webhooks/consumer";
 import { webhookJobs } from "@/lib/webhooks/jobs";
+import { analyticsJobs } from "@/lib/analytics/jobs";
 import type { SocketRegistrar } from "@/server/realtime/index";
 import { registerRoomSockets } from "@/server/realtime/rooms";
 
@@ -35,4 +36,6 @@ export const jobRegistrars: JobRegistrar[] = [
   notificationJobs,
   // Inbox retention: deletes messages older than each user's (or device's) rule.
   retentionJobs,
+  // Analytics: daily rollups (backfilled on the first run) and device-status snapshots.
+  analyticsJobs,
 ];

@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, the tracing SDK must start before http and pg load.
+import { startTracing } from "@/lib/tracing/boot";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket as NetSocket } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -13,6 +15,7 @@ import { createLogger, setLogger } from "@/lib/log/logger";
 import { httpRequestDuration, routeLabel } from "@/lib/metrics/metrics";
 import { createRealtimeEmitter, setRealtimeEmitter, setRealtimeServer } from "@/lib/realtime/publish";
 import { connectRedis, setRedis, type RedisClient } from "@/lib/realtime/redis";
+import { annotateRequestSpan, stopTracing, tracingEnabled } from "@/lib/tracing/state";
 import { attachRealtime, type Realtime } from "@/server/realtime/index";
 import { jobRegistrars, socketRegistrars } from "@/server/features";
 import { securityHeaders } from "@/server/security-headers";
@@ -34,7 +37,7 @@ export type RunningServer = {
  * ROLE splits the work for scale-out (docs/scaling.md):
  * - web: Next, the API and Socket.IO; it only sends jobs.
  * - worker: pg-boss workers and cron schedules; on its PORT it answers only
- *   /api/health and /api/ready, and it publishes realtime events through the
+ *   /api/health, /api/ready and /api/metrics, and it publishes realtime events through the
  *   Redis emitter.
  * - all (default): both, in one process.
  */
@@ -44,6 +47,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const log = createLogger();
   setLogger(log);
   const startedAt = Date.now();
+  // Started when this module loaded (from process.env); a caller's own env may ask for it too.
+  if (!tracingEnabled()) startTracing(env);
+  // The origin only: a collector URL may carry credentials.
+  if (tracingEnabled()) log.info({ collector: new URL(config.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://unset").origin, serviceName: config.OTEL_SERVICE_NAME }, "OpenTelemetry tracing on");
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
@@ -102,6 +109,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       req.headers["x-forwarded-proto"] = "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
     }
     res.setHeader("x-request-id", requestId);
+    annotateRequestSpan({ method: req.method ?? "GET", route: routeLabel((req.url ?? "/").split("?")[0] ?? "/"), requestId });
     for (const [name, value] of Object.entries(securityHeaders(req, config))) res.setHeader(name, value);
     if (shuttingDown) res.setHeader("connection", "close");
 
@@ -186,6 +194,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       await database.pool.end();
       setDatabase(undefined);
       await embedded?.stop();
+      // Last, so the spans of the drain above are flushed too.
+      await stopTracing().catch((error: unknown) => log.warn({ err: error }, "traces not flushed at shutdown"));
       log.info("shutdown complete");
     })();
     return shutdownPromise;

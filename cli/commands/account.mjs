@@ -1,18 +1,21 @@
+import { hostname } from "node:os";
 import { createInterface } from "node:readline";
 import { ApiClient, segment } from "../api.mjs";
 import { checkProfileName, cliEnvironment, configPath, loadConfig, maskToken, normaliseServerUrl, resolveProfile, saveConfig } from "../config.mjs";
 import { CliError, EXIT, UsageError } from "../errors.mjs";
-import { action, examples } from "../options.mjs";
+import { parseInstant } from "../dates.mjs";
+import { action, examples, list } from "../options.mjs";
 import { withSpinner } from "../progress.mjs";
+import { formatWait, HubSession } from "../session.mjs";
+import { SCOPES } from "./keys.mjs";
 
 /**
  * login, logout, whoami and config: which server and key each command uses.
  *
- * Login takes an API key. The hub has no API route that trades an email and
- * password for a key (people sign in to the web app through next-auth, which
- * is a browser flow with CSRF and two-factor steps), so the CLI does not
- * imitate a browser: create a key in the web app, or with `message-hub keys
- * create` from a profile that already has one.
+ * Login saves an API key in a profile. It takes a key, or an email and
+ * password: then it signs in the way the web app does (session.mjs), creates
+ * a named key with the session, signs the session out and saves the key.
+ * The password is never stored, and never sent anywhere but the sign-in.
  */
 
 /** @typedef {{ user: { id: string, email: string, name: string, role: string, timezone?: string }, auth: { via: string, scopes: string[], apiKeyId: string | null, deviceId: string | null } }} Me */
@@ -23,21 +26,30 @@ const KEY_FORMAT = /^mh_[0-9a-z]{8}_[0-9A-Za-z_-]{32,64}$/;
 export function registerAccount(program) {
   program
     .command("login")
-    .description("save a server and API key as a profile (checks the key with the server first)")
+    .description("save a server and API key as a profile: give a key, or sign in with email and password to create one")
     .option("-s, --server <url>", "the hub's address, for example https://hub.example.com")
-    .option("-k, --key <key>", "the API key (mh_…); without it the key is read from stdin, or asked for on a terminal")
+    .option("-k, --key <key>", "the API key (mh_…); without it (and without --email) the key is read from stdin, or asked for on a terminal")
+    .option("-e, --email <email>", "sign in with this email instead: the password is asked for on a terminal (not echoed) or read from stdin, and a new key is created")
+    .option("--totp <code>", "with --email: the code from your authenticator app (or a backup code) when the account has two-factor sign-in on; asked for on a terminal otherwise")
+    .option("--scope <scopes>", `with --email: the new key's scopes (repeat or comma-separate; default: all of yours but admin): ${SCOPES.join(", ")}`, list())
+    .option("--name <name>", "with --email: the new key's name (default: cli@<this host>)")
+    .option("--expires <when>", 'with --email: when the new key stops working: ISO 8601, a date or words ("in 90 days")')
     .option("--default", "make this profile the default one")
     .addHelpText(
       "after",
       `${examples(
         "message-hub login --server https://hub.example.com          # asks for the key",
         "echo \"$HUB_KEY\" | message-hub login --server http://localhost:3000",
+        "message-hub login --server https://hub.example.com --email ada@example.com   # asks for the password",
+        "message-hub login --server https://hub.example.com --email ada@example.com --scope messages:read,tasks:read --expires 'in 90 days'",
         "message-hub login --server https://work.example.com --profile work --default",
       )}
+With --email the CLI signs in as the web app does (the same password and
+two-factor checks, back-off and rate limits), creates an API key named
+cli@<this host> holding your scopes (admin only if you ask for it with
+--scope), and signs the session out. The password is never saved.
 The key is checked with GET /api/v1/me, then saved in ${configPath()}
-(mode 0600). Only API keys are accepted: the hub has no API that trades an email
-and password for a key. Create a key in the web app, or run \`message-hub keys
-create\` from a profile that has one.
+(mode 0600).
 `,
     )
     .action(
@@ -48,11 +60,22 @@ create\` from a profile that has one.
         const serverText = opts.server ?? existing?.server ?? cliEnvironment().url;
         if (!serverText) throw new UsageError("Which server? Give --server URL.", { hint: "For example: message-hub login --server https://hub.example.com" });
         const server = normaliseServerUrl(serverText);
-        const key = (opts.key ?? (await readKey())).trim();
-        if (!key) throw new UsageError("No API key given.");
-        if (!KEY_FORMAT.test(key)) throw new UsageError("That is not a Message Hub API key (they look like mh_xxxxxxxx_…).");
+        const debug = ctx.debug ? ctx.debugLine : undefined;
 
-        const client = new ApiClient({ server, token: key, debug: ctx.debug ? ctx.debugLine : undefined });
+        /** @type {string} */
+        let key;
+        if (opts.email !== undefined) {
+          if (opts.key !== undefined) throw new UsageError("Give --key or --email, not both.");
+          key = await mintKey(ctx, server, opts);
+        } else {
+          const keyOnly = ["totp", "scope", "name", "expires"].filter((option) => opts[option] !== undefined);
+          if (keyOnly.length > 0) throw new UsageError(`--${keyOnly[0]} goes with --email (a key you give keeps its own scopes and name).`);
+          key = (opts.key ?? (await readSecret("API key (mh_…): "))).trim();
+          if (!key) throw new UsageError("No API key given.");
+          if (!KEY_FORMAT.test(key)) throw new UsageError("That is not a Message Hub API key (they look like mh_xxxxxxxx_…).");
+        }
+
+        const client = new ApiClient({ server, token: key, debug });
         /** @type {Me} */
         const me = await withSpinner(`Checking the key with ${server}`, () => client.get("/api/v1/me"));
         config.profiles[name] = { server, token: key, user: me.user.email };
@@ -227,24 +250,94 @@ The file lives at ${configPath()}.
     );
 }
 
-/** The key from stdin when piped, else asked for (not echoed) on a terminal. */
-async function readKey() {
+/**
+ * Signs in with --email and a password, creates an API key with the session,
+ * signs out, and answers the key. Every refusal is one line with exit 3
+ * (exit 1 for the plain per-address rate limit, which is not about the
+ * account).
+ * @param {import("../context.mjs").Context} ctx
+ * @param {string} server
+ * @param {{ email: string, totp?: string, scope?: string[], name?: string, expires?: string }} opts
+ * @returns {Promise<string>}
+ */
+async function mintKey(ctx, server, opts) {
+  const email = opts.email.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError(`'${opts.email}' is not an email address.`);
+  const expiresAt = opts.expires ? parseInstant(opts.expires, "--expires", { future: true }).toISOString() : undefined;
+  const fromTerminal = Boolean(process.stdin.isTTY);
+  const password = await readSecret(`Password for ${email}: `);
+  if (!password) throw new UsageError("No password given.", { hint: fromTerminal ? undefined : "Pipe it on stdin, for example: message-hub login --email … < password.txt" });
+
+  const session = new HubSession({ server, debug: ctx.debug ? ctx.debugLine : undefined });
+  let outcome = await withSpinner(`Signing in to ${server}`, () => session.signIn({ email, password, totp: opts.totp?.trim() }));
+  if (!outcome.ok && outcome.reason === "totp_required") {
+    if (!fromTerminal) throw new CliError("This account has two-factor sign-in on.", { exitCode: EXIT.auth, hint: "Give the code from your authenticator app (or a backup code) with --totp CODE." });
+    const code = (await readSecret("Code from your authenticator app (or a backup code): ", { echo: true })).trim();
+    if (!code) throw new CliError("No code given: two-factor sign-in needs one.", { exitCode: EXIT.auth });
+    outcome = await withSpinner(`Signing in to ${server}`, () => session.signIn({ email, password, totp: code }));
+  }
+  if (!outcome.ok) throw signInFailure(outcome);
+
+  try {
+    const api = session.api();
+    /** @type {Me} */
+    const me = await api.get("/api/v1/me");
+    const scopes = opts.scope ?? me.auth.scopes.filter((scope) => scope !== "admin");
+    /** @type {{ apiKey: { id: string, name: string }, key: string }} */
+    const created = await withSpinner("Creating an API key", () => api.post("/api/v1/api-keys", { name: opts.name ?? `cli@${hostname()}`, scopes, expiresAt }));
+    ctx.note(`Created API key ${created.apiKey.id} "${created.apiKey.name}" (revoke it with: message-hub keys revoke ${created.apiKey.id}).`);
+    return created.key;
+  } finally {
+    await session.signOut().catch((/** @type {unknown} */ error) => ctx.debugLine(`signing the session out failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+/** @param {Exclude<import("../session.mjs").SignInOutcome, { ok: true }>} outcome */
+function signInFailure(outcome) {
+  const auth = { exitCode: EXIT.auth };
+  switch (outcome.reason) {
+    case "invalid":
+      return new CliError("That email and password do not match an account.", auth);
+    case "deactivated":
+      return new CliError("This account has been deactivated; ask an administrator to reactivate it.", auth);
+    case "totp_required":
+      return new CliError("This account has two-factor sign-in on.", { ...auth, hint: "Give the code with --totp CODE." });
+    case "totp_invalid":
+      return new CliError("That two-factor code is not right (codes change every 30 seconds; each works once).", auth);
+    case "locked_out":
+      return new CliError(`Too many failed sign-in attempts: try again in ${formatWait(outcome.retryAfterSeconds ?? 60)}.`, auth);
+    case "rate_limited":
+      return new CliError(`Too many sign-in attempts from this address: try again in ${formatWait(outcome.retryAfterSeconds ?? 60)}.`);
+    default:
+      return new CliError(`Sign-in failed: ${outcome.detail ?? "the server gave no reason"}.`);
+  }
+}
+
+/**
+ * A secret: the first line of stdin when it is piped, else asked for on the
+ * terminal without echoing what is typed (unless `echo`).
+ * @param {string} question
+ * @param {{ echo?: boolean }} [options]
+ * @returns {Promise<string>}
+ */
+async function readSecret(question, options = {}) {
   if (!process.stdin.isTTY) {
     /** @type {Buffer[]} */
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(/** @type {Buffer} */ (chunk));
     return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
   }
-  const question = "API key (mh_…): ";
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    // Echo the question, never what is typed.
-    /** @type {{ _writeToOutput: (text: string) => void }} */ (/** @type {unknown} */ (rl))._writeToOutput = (text) => {
-      if (text.includes(question)) process.stderr.write(text);
-    };
+    if (!options.echo) {
+      // Echo the question, never what is typed.
+      /** @type {{ _writeToOutput: (text: string) => void }} */ (/** @type {unknown} */ (rl))._writeToOutput = (text) => {
+        if (text.includes(question)) process.stderr.write(text);
+      };
+    }
     rl.question(question, (answer) => {
       rl.close();
-      process.stderr.write("\n");
+      if (!options.echo) process.stderr.write("\n");
       resolve(answer);
     });
   });

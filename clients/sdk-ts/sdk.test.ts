@@ -20,7 +20,10 @@ class FakeTransport implements Transport {
     this.connectCalls++;
   }
   disconnect(): void {
+    // Like socket.io: a client-side disconnect of an open socket fires "disconnect".
+    const was = this.connected;
     this.connected = false;
+    if (was) this.fire("disconnect", "io client disconnect");
   }
   on(event: string, listener: (...args: never[]) => void): void {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), listener as unknown as AnyHandler]);
@@ -281,6 +284,44 @@ describe("RoomsSocket", () => {
     answer!(joinReply(5, [newEvent(4), newEvent(5)]));
     await joined;
     expect(delivered).toEqual([4, 5, 6]);
+    client.close();
+  });
+
+  it("drops the socket when the device goes offline, does not try while offline, and retries at once when back", async () => {
+    let online = true;
+    let notify: (online: boolean) => void = () => {};
+    const client = make({ network: { isOnline: () => online, subscribe: (listener) => ((notify = listener), () => {}) } });
+    fake.respond = (event, payload) => (event === "room:join" ? joinReply(1) : { ok: true, message: message(payload.clientId!, 0) });
+    fake.open();
+    await client.join("room_1");
+    online = false;
+    notify(false);
+    expect(fake.connected).toBe(false);
+    expect(client.state).toBe("reconnecting");
+    expect(client.retryAt).not.toBeNull();
+    const sending = client.send("room_1", { content: "while offline" });
+    const calls = fake.connectCalls;
+    vi.advanceTimersByTime(1000 + 2000 + 4000);
+    expect(fake.connectCalls).toBe(calls); // no attempt while the device has no network
+    expect(client.state).toBe("reconnecting");
+    online = true;
+    notify(true);
+    expect(fake.connectCalls).toBe(calls + 1); // at once, not after the pending 8 s
+    fake.open();
+    expect((await sending).id).toBe("c1");
+    expect(fake.sent.filter((s) => s.event === "message:send")).toHaveLength(1);
+    client.close();
+  });
+
+  it("reconnectNow skips the rest of the backoff delay", () => {
+    const client = make();
+    fake.fire("connect_error", new Error("down"));
+    fake.fire("connect_error", new Error("down"));
+    const calls = fake.connectCalls;
+    client.reconnectNow();
+    expect(fake.connectCalls).toBe(calls + 1);
+    vi.advanceTimersByTime(60_000);
+    expect(fake.connectCalls).toBe(calls + 1);
     client.close();
   });
 

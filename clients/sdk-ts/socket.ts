@@ -43,9 +43,39 @@ export type RoomsSocketOptions = {
   /** Don't connect in the constructor; call connect(). */
   manual?: boolean;
   newClientId?: () => string;
+  /**
+   * Where to learn that the device lost or regained its network. In a
+   * browser this defaults to `navigator.onLine` and the window's
+   * online/offline events: going offline drops the socket at once (instead
+   * of waiting for a ping to time out) and no attempt is made while offline;
+   * coming back online retries at once. Pass `null` to turn it off.
+   */
+  network?: NetworkWatcher | null;
   /** Replaces socket.io-client (tests). */
   createTransport?: (url: string, options: { auth: Record<string, string>; path: string; transports?: string[] }) => Transport;
 };
+
+/** Tells the client whether the device has a network, and when that changes. */
+export type NetworkWatcher = { isOnline(): boolean; subscribe(listener: (online: boolean) => void): () => void };
+
+/** navigator.onLine and the window's online/offline events, where they exist. */
+export function browserNetwork(): NetworkWatcher | null {
+  const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void; navigator?: { onLine?: boolean } };
+  if (typeof target.addEventListener !== "function" || typeof target.navigator?.onLine !== "boolean") return null;
+  return {
+    isOnline: () => target.navigator?.onLine !== false,
+    subscribe(listener) {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      target.addEventListener!("online", online);
+      target.addEventListener!("offline", offline);
+      return () => {
+        target.removeEventListener?.("online", online);
+        target.removeEventListener?.("offline", offline);
+      };
+    },
+  };
+}
 
 type MessageEventName = "message:new" | "message:edited" | "message:deleted" | "message:pinned";
 type MessageEvent = Extract<RoomEvent, { message: MessageView }>;
@@ -110,6 +140,9 @@ export class RoomsSocket extends Emitter<RoomsSocketEvents> {
   private resuming: Promise<unknown> = Promise.resolve();
   private disconnected: Promise<void> = new Promise(() => {});
   private signalDisconnect: () => void = () => {};
+  private readonly network: NetworkWatcher | null;
+  private unwatchNetwork: () => void = () => {};
+  private retryAtValue: number | null = null;
 
   constructor(options: RoomsSocketOptions = {}) {
     super();
@@ -127,7 +160,23 @@ export class RoomsSocket extends Emitter<RoomsSocketEvents> {
     for (const name of ROOM_EVENT_NAMES) this.transport.on(name, (event: RoomEvent) => this.onLive(event));
     this.transport.on("typing", (event: TypingEvent) => this.onTyping(event));
     this.transport.on("presence", (event: PresenceEvent) => this.onPresence(event));
+    this.network = options.network === undefined ? browserNetwork() : options.network;
+    if (this.network) this.unwatchNetwork = this.network.subscribe((online) => this.onNetwork(online));
     if (!options.manual) this.connect();
+  }
+
+  /** When the next reconnection attempt is due (ms since epoch), while reconnecting. */
+  get retryAt(): number | null {
+    return this.retryAtValue;
+  }
+
+  /** Skips the rest of the backoff delay and tries now (a "Retry now" button). */
+  reconnectNow(): void {
+    if (this.closed || this.transport.connected) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.retryAtValue = null;
+    this.connect();
   }
 
   get state(): ConnectionState {
@@ -163,6 +212,7 @@ export class RoomsSocket extends Emitter<RoomsSocketEvents> {
   close(): void {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    this.unwatchNetwork();
     for (const room of this.rooms.values()) room.stream?.dispose();
     this.transport.disconnect();
     for (const item of this.queue.splice(0)) item.reject(new HubError({ status: 0, title: "Closed", detail: "The client was closed before the message was sent" }));
@@ -230,8 +280,19 @@ export class RoomsSocket extends Emitter<RoomsSocketEvents> {
     this.emit("state", state, info);
   }
 
+  private onNetwork(online: boolean): void {
+    if (this.closed) return;
+    if (online) {
+      this.reconnectNow();
+      return;
+    }
+    // The socket would only notice after a ping timeout; drop it now so sends queue at once.
+    if (this.transport.connected) this.transport.disconnect();
+  }
+
   private onConnect(): void {
     this.attempt = 0;
+    this.retryAtValue = null;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.disconnected = new Promise((resolve) => (this.signalDisconnect = resolve));
@@ -264,10 +325,15 @@ export class RoomsSocket extends Emitter<RoomsSocketEvents> {
     if (this.closed || this.reconnectTimer) return;
     const delayMs = Math.max(atLeastMs, backoffDelay(this.attempt, this.options.backoff));
     this.attempt++;
+    this.retryAtValue = Date.now() + delayMs;
     this.setState("reconnecting", { attempt: this.attempt, delayMs, error });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (!this.closed && !this.transport.connected) this.transport.connect();
+      this.retryAtValue = null;
+      if (this.closed || this.transport.connected) return;
+      // No network: don't try, wait the next (longer) delay; the online event cuts it short.
+      if (this.network && !this.network.isOnline()) this.scheduleReconnect();
+      else this.transport.connect();
     }, delayMs);
   }
 

@@ -24,6 +24,16 @@ export function SignInForm({ next, initialError }: { next: string; initialError?
   const [pending, setPending] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
+
+  // Whatever was typed or autofilled before the page hydrated is in the DOM
+  // but not in state; take it over so the form does not look empty.
+  useEffect(() => {
+    const typedEmail = emailRef.current?.value;
+    const typedPassword = passwordRef.current?.value;
+    if (typedEmail) setEmail((current) => current || typedEmail);
+    if (typedPassword) setPassword((current) => current || typedPassword);
+  }, []);
 
   useEffect(() => {
     if (!lockedUntil) return;
@@ -97,7 +107,7 @@ export function SignInForm({ next, initialError }: { next: string; initialError?
 
       {step === "password" ? (
         <>
-          <Input label="Email" type="email" name="email" autoComplete="username" inputMode="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Input ref={emailRef} label="Email" type="email" name="email" autoComplete="username" inputMode="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
           <PasswordInput ref={passwordRef} label="Password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </>
       ) : (

@@ -13,6 +13,7 @@ import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/http/api-client";
+import { devicesQuery } from "@/components/devices/query";
 import type { DeviceView } from "@/lib/devices/schemas";
 import { queryKeys } from "@/lib/query-keys";
 
@@ -31,12 +32,7 @@ export const FORWARDER_APPS = [
 export function DevicesManager({ initialDevices, publicUrl, timeZone }: { initialDevices: DeviceView[]; publicUrl: string | null; timeZone: string }) {
   const queryClient = useQueryClient();
   const { toast } = useToast();
-  const query = useQuery({
-    queryKey: queryKeys.devices.list(),
-    queryFn: async ({ signal }) => (await apiFetch<{ data: DeviceView[] }>("/api/v1/devices?limit=500", { signal })).data,
-    initialData: initialDevices,
-    refetchInterval: 60_000,
-  });
+  const query = useQuery({ ...devicesQuery(initialDevices), refetchInterval: 60_000 });
   const [adding, setAdding] = useState(false);
   const [registered, setRegistered] = useState<Registered | null>(null);
   const [renaming, setRenaming] = useState<DeviceView | null>(null);
@@ -87,6 +83,7 @@ export function DevicesManager({ initialDevices, publicUrl, timeZone }: { initia
                 </div>
                 <p className="text-sm text-slate-600 dark:text-slate-400">
                   {device.messageCount} message{device.messageCount === 1 ? "" : "s"}
+                  {device.unreadCount > 0 ? <span className="font-medium text-slate-900 dark:text-slate-100">{` · ${device.unreadCount} unread`}</span> : null}
                   {device.lastSeenAt ? (
                     <>
                       {" · seen "}

@@ -9,7 +9,7 @@ import type { InboxFilters } from "@/lib/query-keys";
 type Changes = Partial<Record<keyof InboxFilters | "view" | "m", string | undefined>>;
 
 const SELECT =
-  "h-9 rounded-lg border border-slate-300 bg-white px-2 pr-7 text-sm text-slate-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
+  "h-9 max-w-full rounded-lg border border-slate-300 bg-white px-2 pr-7 text-sm text-slate-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
 
 /** The inbox's filters; every change goes to the URL, which is the one source of truth. */
 export function InboxFilterBar({ filters, devices, view, onChange }: { filters: InboxFilters; devices: InboxDevice[]; view: "messages" | "threads"; onChange: (changes: Changes) => void }) {
@@ -38,11 +38,11 @@ export function InboxFilterBar({ filters, devices, view, onChange }: { filters: 
         <label className="sr-only" htmlFor="filter-device">
           Device
         </label>
-        <select id="filter-device" className={SELECT} value={filters.device ?? ""} onChange={(event) => onChange({ device: event.target.value || undefined })}>
+        <select id="filter-device" className={cx(SELECT, "w-52 sm:w-64")} value={filters.device ?? ""} onChange={(event) => onChange({ device: event.target.value || undefined })}>
           <option value="">All devices</option>
           {devices.map((device) => (
             <option key={device.id} value={device.id}>
-              {device.name}
+              {device.unreadCount > 0 ? `${device.name} (${device.unreadCount} unread)` : device.name}
             </option>
           ))}
         </select>

@@ -1,11 +1,12 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useCommands } from "@/components/commands/registry";
 import { useHotkeys } from "@/components/hotkeys/use-hotkeys";
+import { devicesQuery } from "@/components/devices/query";
 import { apiQuery, filtersFromParams, matchesFilters, withFilters } from "@/components/inbox/filters";
 import { Highlight, searchTerms } from "@/components/inbox/highlight";
 import { MessageDetail } from "@/components/inbox/message-detail";
@@ -25,15 +26,16 @@ import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/http/api-client";
+import type { DeviceView } from "@/lib/devices/schemas";
 import type { MessageView } from "@/lib/messages/schemas";
 import type { MessagePage } from "@/components/inbox/cache";
 import { queryKeys, type InboxFilters } from "@/lib/query-keys";
 
-export type InboxDevice = { id: string; name: string };
+export type InboxDevice = Pick<DeviceView, "id" | "name" | "unreadCount">;
 
 const ROW_ESTIMATE = 84;
 
-export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone: string }) {
+export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView[]; timeZone: string }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -43,6 +45,9 @@ export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone:
   const view = params.get("view") === "threads" ? "threads" : "messages";
   const openId = params.get("m");
   const terms = useMemo(() => searchTerms(filters.q), [filters.q]);
+  // Unread counts per device change with every new or read message; the list refetches after each.
+  const devices: InboxDevice[] = useQuery(devicesQuery(initialDevices)).data;
+  const refreshDevices = useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.devices.all() }), [queryClient]);
   const deviceNames = useMemo(() => new Map(devices.map((device) => [device.id, device.name])), [devices]);
   const updateCache = useMessageCache();
 
@@ -136,6 +141,7 @@ export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone:
     const message = payload?.message;
     if (!message || typeof message.id !== "string") return;
     void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+    refreshDevices();
     if (atTop()) insert([message]);
     else setPending((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list]));
   });
@@ -146,6 +152,7 @@ export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone:
     updateCache((message) => (message.id !== changed.id ? message : changed.deleted ? null : { ...message, ...changed }));
     queryClient.setQueryData(queryKeys.messages.detail(changed.id), changed.deleted ? undefined : changed);
     void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+    refreshDevices();
   });
 
   useOnReconnect(() => setPending([]));
@@ -176,7 +183,10 @@ export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone:
       onError(error);
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages.all() });
     },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+      refreshDevices();
+    },
   });
 
   const remove = useMutation({
@@ -187,6 +197,7 @@ export function Inbox({ devices, timeZone }: { devices: InboxDevice[]; timeZone:
     onSuccess: (ids) => {
       const set = new Set(ids);
       updateCache((message) => (set.has(message.id) ? null : message));
+      refreshDevices();
       setSelected(new Set());
       toast({ tone: "success", title: ids.length === 1 ? "Message deleted" : `${ids.length} messages deleted` });
     },

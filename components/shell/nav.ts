@@ -1,4 +1,4 @@
-import { BellIcon, ChartIcon, InboxIcon, RoomsIcon, SettingsIcon, ShieldIcon, TasksIcon, type IconComponent } from "@/components/ui/icons";
+import { BellIcon, ChartIcon, ClockIcon, InboxIcon, RoomsIcon, SettingsIcon, ShieldIcon, TasksIcon, type IconComponent } from "@/components/ui/icons";
 
 /**
  * The app's sections, in order. The sidebar, the phone's bottom bar, the
@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/rooms", label: "Rooms", icon: RoomsIcon, hotkey: "r", bottomBar: true, keywords: ["incidents", "chat"] },
   { href: "/tasks", label: "Tasks", icon: TasksIcon, hotkey: "t", bottomBar: true, keywords: ["todo", "reminders"] },
   { href: "/notifications", label: "Notifications", icon: BellIcon, hotkey: "n", bottomBar: true, keywords: ["alerts"] },
+  { href: "/insights", label: "Insights", icon: ClockIcon, hotkey: "y", bottomBar: false, keywords: ["my stats", "patterns", "charts"] },
   { href: "/analytics", label: "Analytics", icon: ChartIcon, hotkey: "a", adminOnly: true, bottomBar: false, keywords: ["stats", "charts", "admin"] },
   { href: "/admin", label: "Admin", icon: ShieldIcon, hotkey: "d", adminOnly: true, bottomBar: false, keywords: ["users", "invites", "audit log", "roles"] },
   { href: "/settings", label: "Settings", icon: SettingsIcon, hotkey: "s", bottomBar: false, keywords: ["preferences", "api keys", "appearance"] },

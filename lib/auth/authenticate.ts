@@ -2,6 +2,7 @@ import type { Actor, Role } from "@/lib/auth/actor";
 import { touchApiKey, verifyApiKey } from "@/lib/auth/api-keys";
 import { sessionFromCookies } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { metrics } from "@/lib/metrics/metrics";
 import { findActiveUser } from "@/lib/users/users";
 
 /**
@@ -16,9 +17,9 @@ export async function authenticate(req: Request, options: { allowQueryKey: boole
   const key = presentedKey(req, options.allowQueryKey);
   if (key) {
     const verified = await verifyApiKey(db, key);
-    if (!verified) return null;
+    if (!verified) return refused("api_key", "invalid");
     const user = await findActiveUser(db, verified.userId);
-    if (!user) return null;
+    if (!user) return refused("api_key", "inactive_user");
     await touchApiKey(db, verified);
     return {
       userId: user.id,
@@ -35,13 +36,20 @@ export async function authenticate(req: Request, options: { allowQueryKey: boole
   const claims = await sessionFromCookies(req.headers.get("cookie"));
   if (!claims) return null;
   const user = await findActiveUser(db, claims.sub);
-  if (!user || user.sessionVersion !== claims.sv) return null;
+  if (!user) return refused("session", "inactive_user");
+  if (user.sessionVersion !== claims.sv) return refused("session", "revoked");
   return {
     userId: user.id,
     role: user.role as Role,
     via: "session",
     scopes: ["messages:read", "messages:write", "devices:write", "rooms:read", "rooms:write", "tasks:read", "tasks:write", ...(user.role === "admin" ? (["admin"] as const) : [])],
   };
+}
+
+/** Credentials were presented and are no good: counted, then treated as anonymous. */
+function refused(method: "api_key" | "session", reason: string): null {
+  metrics().authFailures.inc({ method, reason });
+  return null;
 }
 
 function presentedKey(req: Request, allowQueryKey: boolean): string | undefined {

@@ -5,6 +5,7 @@ import type { Role } from "@/lib/auth/actor";
 import { sessionFromCookies } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { countUsers, findActiveUser } from "@/lib/users/users";
+import { noteActivity } from "@/lib/analytics/activity";
 
 /**
  * Who is looking at a page, for server components. The same checks as an API
@@ -28,6 +29,7 @@ export const currentUser = cache(async (): Promise<PageUser | null> => {
   if (!claims) return null;
   const user = await findActiveUser(getDb(), claims.sub);
   if (!user || user.sessionVersion !== claims.sv) return null;
+  noteActivity(user.id);
   return { id: user.id, email: user.email, name: user.name, role: user.role as Role, timezone: user.timezone };
 });
 

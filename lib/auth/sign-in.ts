@@ -3,6 +3,7 @@ import type { Queryable } from "@/lib/db/client";
 import { getConfig } from "@/lib/config/env";
 import { AppError } from "@/lib/http/errors";
 import { getLimiter, rateLimitedError } from "@/lib/http/rate-limit";
+import { metrics } from "@/lib/metrics/metrics";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { findUserByEmail, type UserRow } from "@/lib/users/users";
 
@@ -27,6 +28,7 @@ export async function assertSignInAllowed(email: string, ip: string): Promise<vo
   const blocked = [forAccount, forIp].filter((res): res is RateLimiterRes => !!res && res.remainingPoints <= 0);
   if (blocked.length > 0) {
     const wait = Math.max(...blocked.map((res) => res.msBeforeNext));
+    metrics().rateLimitRefusals.inc({ limit: "signin-lockout" });
     throw rateLimitedError(wait, "Too many failed sign-in attempts");
   }
 }
@@ -63,13 +65,18 @@ export async function signInWithPassword(
   const user = await findUserByEmail(db, input.email);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash);
   if (!user || !passwordOk) {
+    metrics().authFailures.inc({ method: "password", reason: "invalid" });
     await recordFailure(input.email, input.ip);
     return { ok: false, reason: "invalid", userId: user?.id };
   }
-  if (user.deactivatedAt) return { ok: false, reason: "deactivated", userId: user.id };
+  if (user.deactivatedAt) {
+    metrics().authFailures.inc({ method: "password", reason: "deactivated" });
+    return { ok: false, reason: "deactivated", userId: user.id };
+  }
   if (user.totpEnabled) {
     if (!input.totp) return { ok: false, reason: "totp_required", userId: user.id };
     if (!checkTotp || !(await checkTotp(user, input.totp))) {
+      metrics().authFailures.inc({ method: "password", reason: "totp_invalid" });
       await recordFailure(input.email, input.ip);
       return { ok: false, reason: "totp_invalid", userId: user.id };
     }

@@ -12,7 +12,20 @@ const bool = z
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+/**
+ * OpenTelemetry, read twice: by lib/tracing/boot.ts before anything else is
+ * loaded (the SDK must start before the modules it instruments), and as part
+ * of the config below, so a bad value still stops the boot with its name.
+ */
+export const tracingEnvShape = {
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces). Unset: no tracing, and the SDK is never loaded. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default("message-hub"),
+};
+
 export const envSchema = z.object({
+  ...tracingEnvShape,
+
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),

@@ -14,6 +14,8 @@ type LastMessage = { id: string; type: string; sender: string; body: string; rec
 // The outer columns are written qualified: drizzle renders ${column} unqualified,
 // which inside the subquery would bind to messages m.
 const messageCount = sql<number>`(select count(*)::int from messages m where m.user_id = "devices"."user_id" and m.device_id = "devices"."id" and m.deleted_at is null)`;
+// Walks messages_unread_idx (user, received_at) where unread and live.
+const unreadCount = sql<number>`(select count(*)::int from messages m where m.user_id = "devices"."user_id" and m.device_id = "devices"."id" and m.read_at is null and m.deleted_at is null)`;
 const lastMessage = sql<LastMessage | null>`(
   select json_build_object('id', m.id, 'type', m.type, 'sender', m.sender, 'body', left(m.body, 400), 'receivedAt', m.received_at)
   from messages m
@@ -38,6 +40,7 @@ const fields = {
   createdAt: devices.createdAt,
   updatedAt: devices.updatedAt,
   messageCount,
+  unreadCount,
   lastMessage,
 };
 
@@ -63,6 +66,7 @@ function toDeviceView(row: DeviceRow, now = new Date()): DeviceView {
     revokedAt: row.revokedAt?.toISOString() ?? null,
     sync: { cursor: row.syncPosition === null ? null : encodeCursor(row.syncPosition), ackedAt: row.syncAckedAt?.toISOString() ?? null },
     messageCount: row.messageCount,
+    unreadCount: row.unreadCount,
     lastMessage: row.lastMessage
       ? {
           id: row.lastMessage.id,
@@ -77,7 +81,7 @@ function toDeviceView(row: DeviceRow, now = new Date()): DeviceView {
   };
 }
 
-/** The user's devices, newest first, with message counts, last message and status. */
+/** The user's devices, newest first, with message and unread counts, last message and status. */
 export async function listDevices(db: Queryable, userId: string, query: { limit: number; cursor?: string }): Promise<{ data: DeviceView[]; nextCursor: string | null; hasMore: boolean }> {
   let after: SQL | undefined;
   if (query.cursor) {

@@ -56,6 +56,7 @@ export const deviceSchema = z.object({
   revokedAt: z.string().nullable(),
   sync: z.object({ cursor: z.string().nullable(), ackedAt: z.string().nullable() }).meta({ description: "The message-sync cursor the device acknowledged (\"synced up to\")." }),
   messageCount: z.number(),
+  unreadCount: z.number().meta({ description: "Messages from this device not yet read (deleted ones excluded)." }),
   lastMessage: z
     .object({ id: z.string(), type: z.string(), sender: z.string(), preview: z.string(), receivedAt: z.string() })
     .nullable(),

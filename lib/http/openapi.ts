@@ -5,6 +5,7 @@ import type { AuthMode } from "@/lib/http/route";
 import { apiKeyOperations } from "@/lib/auth/openapi";
 import { deviceOperations } from "@/lib/devices/openapi";
 import { smsOperations } from "@/lib/sms/openapi";
+import { analyticsOperations } from "@/lib/analytics/openapi";
 import { messageOperations } from "@/lib/messages/openapi";
 import { userOperations } from "@/lib/users/openapi";
 
@@ -91,11 +92,12 @@ export const API_TAGS: ApiTag[] = [
   { name: "Forwarder apps", description: "Requests from existing Android forwarder apps, accepted as the apps send them. See docs/forwarders.md." },
   { name: "Settings", description: "Per-user settings of the inbox." },
   { name: "SMS", description: "Inbound SMS through Twilio, phone-number verification, and SMS usage and cost. See docs/sms.md." },
+  { name: "Analytics", description: "Admin analytics by section, and each person's own insights, over a UTC date range; any chart as CSV. See docs/analytics.md." },
   { name: "Operations", description: "Health, readiness, metrics and this document." },
 ];
 
 /** Every domain's operations. A feature adds its list here. */
-export const OPERATION_LISTS: ApiOperation[][] = [platformOperations, userOperations, apiKeyOperations, deviceOperations, messageOperations, smsOperations];
+export const OPERATION_LISTS: ApiOperation[][] = [platformOperations, userOperations, apiKeyOperations, deviceOperations, messageOperations, smsOperations, analyticsOperations];
 
 type JsonSchema = Record<string, unknown>;
 

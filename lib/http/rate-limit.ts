@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "@/lib/http/errors";
 import { getConfig } from "@/lib/config/env";
+import { metrics } from "@/lib/metrics/metrics";
 import { getRedis } from "@/lib/realtime/redis";
 
 /**
@@ -37,7 +38,25 @@ export function getLimiter(name: string, options: { points: number; duration: nu
   const limiter = redis
     ? new RateLimiterRedis({ ...common, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(common) })
     : new RateLimiterMemory(common);
-  holder[LIMITERS_KEY].set(name, limiter);
+  holder[LIMITERS_KEY].set(name, countRefusals(name, limiter));
+  return limiter;
+}
+
+/**
+ * Counts every refusal of a limiter's consume() under its name, so each
+ * caller (routes, sign-in, sockets, rooms, SMS) is counted without a line of
+ * its own. Names are fixed strings in the code, so the label stays small.
+ */
+function countRefusals(name: string, limiter: RateLimiterAbstract): RateLimiterAbstract {
+  const consume = limiter.consume.bind(limiter);
+  limiter.consume = async (...args: Parameters<RateLimiterAbstract["consume"]>) => {
+    try {
+      return await consume(...args);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) metrics().rateLimitRefusals.inc({ limit: name });
+      throw rejection;
+    }
+  };
   return limiter;
 }
 

@@ -9,6 +9,7 @@ import { consume, type LimitName } from "@/lib/http/rate-limit";
 import { hasScopes, type Actor, type Scope } from "@/lib/auth/actor";
 import { authenticate } from "@/lib/auth/authenticate";
 import { assertSameOrigin, isSafeMethod } from "@/lib/http/csrf";
+import { noteActivity } from "@/lib/analytics/activity";
 
 /**
  * The one wrapper every route handler goes through. It gives each request an
@@ -72,6 +73,8 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
         if (actor) {
           const context = currentContext();
           if (context) context.userId = actor.userId;
+          // Daily active users; a phone forwarding with its device key is not a person's activity.
+          if (!actor.deviceId) noteActivity(actor.userId);
           // The session cookie rides along on any request the browser makes; an API key never does.
           if (actor.via === "session" && !isSafeMethod(req.method)) assertSameOrigin(req);
         }

@@ -4,6 +4,8 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Queryable } from "@/lib/db/client";
 import { getLogger } from "@/lib/log/logger";
+import { metrics, timeJob } from "@/lib/metrics/metrics";
+import { inSpan } from "@/lib/tracing/state";
 
 /**
  * The job runner: pg-boss on the hub's own Postgres (PGlite included, through
@@ -139,11 +141,18 @@ function localWorkers(): Map<string, { boss: PgBoss; ids: string[] }> {
   return holder[WORKERS_KEY];
 }
 
+/** Batches whose jobs settleEach() already timed and counted one by one. */
+const countedBatches = new WeakSet<object>();
+
 /**
  * Starts a worker on a queue and remembers it, so wakeWorkers() can skip its
  * polling delay. A worker that fetched a full batch fetches again at once:
  * pg-boss would otherwise wait its polling interval after every batch, which
  * caps a busy queue at one batch per interval.
+ *
+ * It also feeds /api/metrics: each job is counted once, completed or failed,
+ * with its duration (settleEach times jobs one by one; otherwise a batch
+ * that throws fails all its jobs, and its time is shared among them).
  */
 export async function startWorker<T extends object>(
   boss: PgBoss,
@@ -154,9 +163,21 @@ export async function startWorker<T extends object>(
   let id = "";
   const batchSize = options.batchSize ?? 1;
   id = await boss.work<T>(queue, options, async (jobs) => {
-    const result = await handler(jobs);
-    if (jobs.length >= batchSize && id) boss.notifyWorker(id);
-    return result;
+    const started = performance.now();
+    let outcome: "completed" | "failed" = "failed";
+    try {
+      const result = await inSpan(`pg-boss ${queue}`, { "messaging.system": "pg-boss", "messaging.destination.name": queue, "messaging.batch.message_count": jobs.length }, () => handler(jobs));
+      outcome = "completed";
+      if (jobs.length >= batchSize && id) boss.notifyWorker(id);
+      return result;
+    } finally {
+      if (!countedBatches.has(jobs) && jobs.length > 0) {
+        const m = metrics();
+        const seconds = (performance.now() - started) / 1000 / jobs.length;
+        m.jobsProcessed.inc({ queue, outcome }, jobs.length);
+        for (let i = 0; i < jobs.length; i++) m.jobDuration.observe({ queue }, seconds);
+      }
+    }
   });
   const workers = localWorkers();
   const entry = workers.get(queue);
@@ -198,7 +219,10 @@ export async function enqueueInTx(db: Queryable, boss: PgBoss, jobs: PgBoss.JobI
  * retried by pg-boss) alone, and the rest complete.
  */
 export async function settleEach<T>(boss: PgBoss, queue: string, jobs: PgBoss.Job<T>[], run: (job: PgBoss.Job<T>) => Promise<unknown>): Promise<void> {
-  const results = await Promise.allSettled(jobs.map((job) => run(job)));
+  countedBatches.add(jobs);
+  const results = await Promise.allSettled(
+    jobs.map((job) => timeJob(queue, () => inSpan(`job ${queue}`, { "messaging.system": "pg-boss", "messaging.message.id": job.id }, () => run(job)))),
+  );
   const log = getLogger();
   for (const [index, result] of results.entries()) {
     if (result.status === "fulfilled") continue;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { JobRegistrar } from "@/lib/jobs/boss";
+import { startWorker, type JobRegistrar } from "@/lib/jobs/boss";
 import { getLogger } from "@/lib/log/logger";
 
 /**
@@ -26,7 +26,7 @@ export const registerHeartbeat: JobRegistrar = async (boss, { runWorkers }) => {
   // A missed beat is not worth retrying: the next minute brings another.
   await boss.createQueue(HEARTBEAT_QUEUE, { name: HEARTBEAT_QUEUE, retryLimit: 0, expireInSeconds: 60 });
   await boss.schedule(HEARTBEAT_QUEUE, HEARTBEAT_CRON, undefined, { tz: "UTC" });
-  await boss.work(HEARTBEAT_QUEUE, { pollingIntervalSeconds: 2 }, async (jobs) => {
+  await startWorker(boss, HEARTBEAT_QUEUE, { pollingIntervalSeconds: 2 }, async (jobs) => {
     for (const job of jobs) getLogger().info({ queue: HEARTBEAT_QUEUE, jobId: job.id }, "scheduler heartbeat");
   });
 };

@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import { getConfig } from "@/lib/config/env";
 import { currentContext } from "@/lib/log/context";
+import { traceFields } from "@/lib/tracing/state";
 
 /**
  * Paths that may hold secrets anywhere in a log object. pino replaces them
@@ -47,10 +48,11 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
     level,
     base: { service: "message-hub" },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    // Every line inside a request or socket event carries its request id.
+    // Every line inside a request or socket event carries its request id,
+    // and with tracing on, the trace and span it belongs to.
     mixin() {
       const context = currentContext();
-      return context ? { requestId: context.requestId, ...(context.userId ? { userId: context.userId } : {}) } : {};
+      return { ...(context ? { requestId: context.requestId, ...(context.userId ? { userId: context.userId } : {}) } : {}), ...traceFields() };
     },
   } satisfies pino.LoggerOptions;
   if (options.destination) return pino(base, options.destination);

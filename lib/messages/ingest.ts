@@ -5,6 +5,7 @@ import { newId } from "@/lib/db/ids";
 import { devices, messages } from "@/lib/db/schema/inbox";
 import { recordEvents } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/metrics";
 import { publish } from "@/lib/realtime/publish";
 import { reservePositions } from "@/lib/sync/positions";
 import type { MessageInput, MessageView } from "@/lib/messages/schemas";
@@ -104,8 +105,18 @@ export async function ingestMessages(db: Database, origin: IngestOrigin, inputs:
 
   const created = outcomes.filter((outcome) => outcome.status === "created");
   for (const outcome of created) publish(`user:${userId}`, "hub:message", { message: outcome.message, position: outcome.message.position });
+  countIngest(source, outcomes);
   getLogger().info({ source, deviceId, created: created.length, duplicates: outcomes.length - created.length }, "messages ingested");
   return outcomes;
+}
+
+/** After the commit, so a rolled-back batch counts nothing. */
+function countIngest(source: string, outcomes: IngestOutcome[]): void {
+  const m = metrics();
+  m.ingestRequests.inc({ source });
+  const duplicates = outcomes.filter((outcome) => outcome.status === "duplicate").length;
+  if (duplicates > 0) m.messagesDuplicate.inc({ source }, duplicates);
+  for (const outcome of outcomes) if (outcome.status === "created") m.messagesIngested.inc({ type: outcome.message.type, source });
 }
 
 type NewRow = Omit<MessageRow, "readAt" | "deletedAt" | "expiredAt" | "createdAt" | "updatedAt">;

@@ -4,7 +4,7 @@ import { newId } from "@/lib/db/ids";
 import { devices, messages, retentionRules } from "@/lib/db/schema/inbox";
 import { AppError } from "@/lib/http/errors";
 import { getConfig } from "@/lib/config/env";
-import type { JobRegistrar } from "@/lib/jobs/boss";
+import { startWorker, type JobRegistrar } from "@/lib/jobs/boss";
 import { recordEvents } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
 import { publish } from "@/lib/realtime/publish";
@@ -149,7 +149,7 @@ export const retentionJobs: JobRegistrar = async (boss, { runWorkers }) => {
   await boss.createQueue(RETENTION_QUEUE);
   if (!runWorkers) return;
   await boss.schedule(RETENTION_QUEUE, getConfig().RETENTION_SCHEDULE);
-  await boss.work(RETENTION_QUEUE, async () => {
+  await startWorker(boss, RETENTION_QUEUE, {}, async () => {
     const report = await applyRetention(getDb(), new Date());
     return { users: report.users, removed: report.removed };
   });

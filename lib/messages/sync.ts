@@ -4,6 +4,7 @@ import { changeCounters } from "@/lib/db/schema/platform";
 import { devices, messages } from "@/lib/db/schema/inbox";
 import { AppError } from "@/lib/http/errors";
 import { decodeCursor, encodeCursor } from "@/lib/sync/cursor";
+import { observeSyncPage } from "@/lib/sync/observe";
 import type { MessageView } from "@/lib/messages/schemas";
 import { messageColumns, toSyncChange } from "@/lib/messages/view";
 
@@ -29,7 +30,9 @@ export async function syncMessages(
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
-  return { changes: page.map(toSyncChange), cursor: encodeCursor(last ? last.changePosition : query.since), hasMore };
+  const changes = page.map(toSyncChange);
+  observeSyncPage("messages", changes);
+  return { changes, cursor: encodeCursor(last ? last.changePosition : query.since), hasMore };
 }
 
 /** The newest position of the user's message stream (0 before any change). */

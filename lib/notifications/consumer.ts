@@ -4,6 +4,7 @@ import { newId } from "@/lib/db/ids";
 import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
 import { enqueueInTx, jobIdFor, wakeWorkers } from "@/lib/jobs/boss";
 import type { OutboxConsumer } from "@/lib/jobs/dispatcher";
+import { metrics } from "@/lib/metrics/metrics";
 import { publish } from "@/lib/realtime/publish";
 import { composeNotifications, groupedText, NOTIFYING_EVENTS, type Draft } from "@/lib/notifications/compose";
 import { CHANNEL_QUEUE, type ChannelJob } from "@/lib/notifications/deliver";
@@ -77,6 +78,8 @@ export function createNotificationsConsumer(clock: Clock = systemClock): OutboxC
       await enqueueInTx(tx, boss, jobs);
       return () => {
         for (const view of announced) publish(`user:${view.userId}`, "notification", view);
+        // In-app is delivered by the commit itself; push and email count when their jobs send.
+        if (announced.length > 0) metrics().notifications.inc({ channel: "in_app", outcome: "sent" }, announced.length);
         if (jobs.length > 0) wakeWorkers(CHANNEL_QUEUE);
       };
     },

@@ -4,6 +4,7 @@ import type { Database } from "@/lib/db/client";
 import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
 import { users } from "@/lib/db/schema/users";
 import { getLogger } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/metrics";
 import { renderNotificationEmail, sendEmail } from "@/lib/notifications/email";
 import { sendPush } from "@/lib/notifications/push";
 import { NOTIFICATION_TYPE_LABELS, type NotificationType } from "@/lib/notifications/types";
@@ -53,13 +54,44 @@ export async function deliverChannel(db: Database, deliveryId: string, now: () =
   // Quiet hours: the job starts after notBefore; a clock that disagrees (an early retry) waits for the next run.
   if (delivery.notBefore && delivery.notBefore.getTime() > now().getTime()) return { outcome: "held", until: delivery.notBefore };
   const base = (getConfig().PUBLIC_URL ?? "http://localhost:3000").replace(/\/$/, "");
-  let detail: string;
+  let detail: string | { skipped: string };
+  try {
+    detail = await sendOn(db, row, base);
+  } catch (error) {
+    metrics().notifications.inc({ channel: delivery.channel, outcome: "failed" });
+    throw error;
+  }
+  if (typeof detail !== "string") {
+    const at = now();
+    await db
+      .update(notificationDeliveries)
+      .set({ status: "skipped", detail: detail.skipped, attempts: delivery.attempts + 1, updatedAt: at })
+      .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
+    metrics().notifications.inc({ channel: delivery.channel, outcome: "skipped" });
+    return { outcome: "skipped" };
+  }
+  const sentAt = now();
+  await db
+    .update(notificationDeliveries)
+    .set({ status: "sent", sentAt, detail, attempts: delivery.attempts + 1, updatedAt: sentAt })
+    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
+  metrics().notifications.inc({ channel: delivery.channel, outcome: "sent" });
+  getLogger().info({ deliveryId, channel: delivery.channel, notificationId: notification.id }, "notification sent");
+  return { outcome: "sent" };
+}
+
+type DeliveryRow = { delivery: typeof notificationDeliveries.$inferSelect; notification: typeof notifications.$inferSelect; email: string };
+
+/** Sends on one network channel; returns what to record as the delivery's detail, or why nothing was sent. */
+async function sendOn(db: Database, row: DeliveryRow, base: string): Promise<string | { skipped: string }> {
+  const { delivery, notification } = row;
   if (delivery.channel === "push") {
     const result = await sendPush(db, notification.userId, { title: notification.title, body: notification.body, url: notification.url ?? undefined, tag: notification.id }, { urgency: notification.urgent ? "high" : "normal" });
     // No subscribed browser is not a failure to retry: there is nobody to push to.
     if (result.sent === 0 && result.failed > 0) throw new Error(`push failed for ${result.failed} subscription(s)`);
-    detail = `sent ${result.sent}, removed ${result.removed}`;
-  } else if (delivery.channel === "email") {
+    return `sent ${result.sent}, removed ${result.removed}`;
+  }
+  if (delivery.channel === "email") {
     const type = notification.type as NotificationType;
     const content = renderNotificationEmail({
       title: notification.title,
@@ -68,28 +100,14 @@ export async function deliverChannel(db: Database, deliveryId: string, now: () =
       unsubscribeLink: `${base}/api/v1/notifications/unsubscribe?token=${encodeURIComponent(unsubscribeToken(notification.userId, type))}`,
       typeLabel: NOTIFICATION_TYPE_LABELS[type] ?? type,
     });
-    detail = await sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content });
-  } else if (delivery.channel === "sms") {
+    return sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content });
+  }
+  if (delivery.channel === "sms") {
     // Only to a number the user proved is theirs; without one there is nobody to text (not a failure to retry).
     const to = await notificationNumber(db, notification.userId);
-    if (!to) {
-      const at = now();
-      await db
-        .update(notificationDeliveries)
-        .set({ status: "skipped", detail: "no verified phone number", attempts: delivery.attempts + 1, updatedAt: at })
-        .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
-      return { outcome: "skipped" };
-    }
+    if (!to) return { skipped: "no verified phone number" };
     const sent = await sendSms(db, { userId: notification.userId, to, body: smsText(notification.title, notification.body, notification.url ? `${base}${notification.url}` : null), kind: "notification" });
-    detail = `sms ${sent.sid}`;
-  } else {
-    detail = "in-app";
+    return `sms ${sent.sid}`;
   }
-  const sentAt = now();
-  await db
-    .update(notificationDeliveries)
-    .set({ status: "sent", sentAt, detail, attempts: delivery.attempts + 1, updatedAt: sentAt })
-    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, "pending")));
-  getLogger().info({ deliveryId, channel: delivery.channel, notificationId: notification.id }, "notification sent");
-  return { outcome: "sent" };
+  return "in-app";
 }

@@ -5,6 +5,7 @@ import { deviceOfflineNotices } from "@/lib/db/schema/notifications";
 import { STALE_WITHIN_MS } from "@/lib/devices/status";
 import { kickDispatcher } from "@/lib/jobs/dispatcher";
 import { recordEvent } from "@/lib/jobs/outbox";
+import { metrics } from "@/lib/metrics/metrics";
 
 /**
  * Records a `device.offline` outbox event for each device whose last_seen_at
@@ -35,6 +36,7 @@ export async function detectOfflineDevices(db: Database, now = new Date()): Prom
     });
     if (created) recorded++;
   }
+  if (recorded > 0) metrics().devicesWentOffline.inc(recorded);
   if (recorded > 0) void kickDispatcher();
   return recorded;
 }

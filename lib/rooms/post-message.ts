@@ -7,6 +7,7 @@ import { getLogger } from "@/lib/log/logger";
 import { roomChanges, roomMembers, roomMessages, rooms } from "@/lib/db/schema/rooms";
 import { AppError } from "@/lib/http/errors";
 import { recordEvents, type OutboxEvent } from "@/lib/jobs/outbox";
+import { metrics } from "@/lib/metrics/metrics";
 import { assertCanPost, assertWritable, lockRoom, roomNotFound } from "@/lib/rooms/access";
 import { publishEvents } from "@/lib/rooms/changes";
 import { inRoomOrder } from "@/lib/rooms/room-queue";
@@ -50,6 +51,8 @@ type Pending = {
   prepared: { content: string; data: Record<string, unknown> | null };
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when the message arrived, for the fan-out latency metric. */
+  arrivedAt: number;
 };
 
 /** The most messages one transaction writes. */
@@ -94,7 +97,7 @@ export function postMessage(db: Database, actor: Actor, roomId: string, input: P
     const queues = waiting();
     const queue = queues.get(roomId) ?? [];
     queues.set(roomId, queue);
-    queue.push({ actor, input, prepared, resolve, reject });
+    queue.push({ actor, input, prepared, resolve, reject, arrivedAt: performance.now() });
     // The first waiting message books the room's next write; later ones ride along.
     if (queue.length === 1) scheduleFlush(db, roomId);
   });
@@ -125,7 +128,19 @@ async function flush(db: Database, roomId: string): Promise<void> {
     // Committed is committed: a failed broadcast is repaired by clients resuming from the database.
     getLogger().error({ err: error, roomId }, "publishing room messages failed");
   }
+  countPublished(batch, results);
   results.forEach((result, i) => ("error" in result ? batch[i]!.reject(result.error) : batch[i]!.resolve(result)));
+}
+
+/** Each new message once, with the time from its arrival to its broadcast. */
+function countPublished(batch: Pending[], results: Array<Outcome | { error: unknown }>): void {
+  const m = metrics();
+  const now = performance.now();
+  results.forEach((result, i) => {
+    if (!("message" in result) || !result.created) return;
+    m.roomMessages.inc({ type: result.message.type });
+    m.roomFanoutLatency.observe((now - batch[i]!.arrivedAt) / 1000);
+  });
 }
 
 async function writeBatch(tx: Tx, roomId: string, batch: Pending[]): Promise<Array<Outcome | { error: unknown }>> {

@@ -1,3 +1,4 @@
+import { getConfig } from "@/lib/config/env";
 import { getRedis } from "@/lib/realtime/redis";
 
 /**
@@ -17,7 +18,8 @@ export const PRESENCE_REFRESH_MS = 30_000;
 export type PresenceChange = { online: string[]; changed: boolean };
 export type OnlineUser = { userId: string; connections: number };
 
-const key = (roomId: string) => `mh:presence:${roomId}`;
+// Under REDIS_KEY_PREFIX, like every other key, so hubs sharing one Redis keep apart.
+const key = (roomId: string) => `${getConfig().REDIS_KEY_PREFIX}:presence:${roomId}`;
 const member = (userId: string, socketId: string) => `${userId}|${socketId}`;
 
 // One map per process, shared by the socket server and the route handlers Next bundles separately.

@@ -1,3 +1,4 @@
+import { getConfig } from "@/lib/config/env";
 import { getRedis } from "@/lib/realtime/redis";
 
 /**
@@ -11,7 +12,8 @@ import { getRedis } from "@/lib/realtime/redis";
 export const TYPING_TTL_MS = 3_000;
 export const TYPING_REBROADCAST_MS = 1_000;
 
-const key = (roomId: string) => `mh:typing:${roomId}`;
+// Under REDIS_KEY_PREFIX, like every other key, so hubs sharing one Redis keep apart.
+const key = (roomId: string) => `${getConfig().REDIS_KEY_PREFIX}:typing:${roomId}`;
 
 const MEMORY_KEY = Symbol.for("message-hub.rooms.typing");
 type Holder = { [MEMORY_KEY]?: Map<string, Map<string, number>> };

@@ -2,6 +2,7 @@ import { getConfig } from "@/lib/config/env";
 import type { Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { smsUsage } from "@/lib/db/schema/sms";
+import { metrics } from "@/lib/metrics/metrics";
 import { countryOf } from "@/lib/sms/phone";
 import { countSegments } from "@/lib/sms/segments";
 
@@ -55,5 +56,9 @@ export async function recordUsage(db: Queryable, entry: UsageEntry): Promise<boo
     })
     .onConflictDoNothing()
     .returning({ id: smsUsage.id });
-  return inserted.length > 0;
+  if (inserted.length === 0) return false;
+  // Counted once per usage row (a Twilio retry that was already logged is not).
+  metrics().sms.inc({ direction: entry.direction, outcome: entry.outcome });
+  if (Number.isFinite(price) && price > 0) metrics().smsCost.inc({ direction: entry.direction }, price);
+  return true;
 }

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, ne, sql } from "drizzle-
 import type { Database, Tx } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { taskReminders, tasks } from "@/lib/db/schema/tasks";
-import { getBoss, type JobRegistrar } from "@/lib/jobs/boss";
+import { getBoss, startWorker, type JobRegistrar } from "@/lib/jobs/boss";
 import { recordEvent } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
 import { publish } from "@/lib/realtime/publish";
@@ -228,10 +228,10 @@ export function taskJobs(clock: Clock = systemClock): JobRegistrar {
     await boss.createQueue(REMINDER_QUEUE);
     await boss.createQueue(SWEEP_QUEUE);
     if (!runWorkers) return;
-    await boss.work<{ reminderId: string }>(REMINDER_QUEUE, { batchSize: 20 }, async (jobs) => {
+    await startWorker<{ reminderId: string }>(boss, REMINDER_QUEUE, { batchSize: 20 }, async (jobs) => {
       for (const job of jobs) await deliverReminder(getDb(), job.data.reminderId, clock);
     });
-    await boss.work(SWEEP_QUEUE, async () => {
+    await startWorker(boss, SWEEP_QUEUE, {}, async () => {
       await sweepDueReminders(getDb(), clock);
     });
     await boss.schedule(SWEEP_QUEUE, "* * * * *");

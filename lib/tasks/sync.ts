@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
 import { taskSyncState, tasks } from "@/lib/db/schema/tasks";
 import { encodeCursor } from "@/lib/sync/cursor";
+import { observeSyncPage } from "@/lib/sync/observe";
 import { taskColumns, toTasks, visibleTo } from "@/lib/tasks/load";
 import type { TaskChange } from "@/lib/tasks/schemas";
 
@@ -33,5 +34,6 @@ export async function syncTasks(db: Database, userId: string, options: { since: 
     // Seen as visible when its position was taken but not visible now: a later position carries the tombstone.
     return task ? { ...task, deleted: false } : { id: entry.taskId, deleted: true };
   });
+  observeSyncPage("tasks", changes);
   return { changes, cursor: encodeCursor(page.at(-1)?.position ?? options.since), hasMore };
 }

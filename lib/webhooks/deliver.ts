@@ -10,6 +10,7 @@ import { getBoss } from "@/lib/jobs/boss";
 import { kickDispatcher } from "@/lib/jobs/dispatcher";
 import { recordEvent } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/metrics";
 import { publish } from "@/lib/realtime/publish";
 import { enqueueAttempt, toDeliveryView } from "@/lib/webhooks/deliveries";
 import { nextAttemptAt, shouldDisable } from "@/lib/webhooks/retry";
@@ -89,11 +90,15 @@ export async function attemptDelivery(db: Database, deliveryId: string, options:
     return { delivery, webhook, attempt };
   });
   if (!claim) return { outcome: "skipped" };
-  if ("cancelled" in claim) return { outcome: "cancelled", delivery: toDeliveryView(claim.cancelled!), disabledWebhook: false };
+  if ("cancelled" in claim) {
+    metrics().webhookDeliveries.inc({ outcome: "cancelled" });
+    return { outcome: "cancelled", delivery: toDeliveryView(claim.cancelled!), disabledWebhook: false };
+  }
 
   const { delivery, webhook, attempt } = claim;
   const response = await send(db, { url: webhook.url, secretCiphertext: webhook.secretCiphertext, deliveryId: delivery.id, eventType: delivery.eventType, body: delivery.requestBody, now, resolver: options.resolver });
   const ok = response.status !== null && response.status >= 200 && response.status < 300;
+  metrics().webhookDeliveryDuration.observe(response.durationMs / 1000);
 
   const boss = options.boss ?? getBoss();
   type Disabled = { url: string; userId: string; reason: string };
@@ -181,6 +186,8 @@ export async function attemptDelivery(db: Database, deliveryId: string, options:
     await kickDispatcher();
   }
   const outcome = final.status === "succeeded" ? "delivered" : final.status === "pending" ? "retrying" : "failed";
+  metrics().webhookDeliveries.inc({ outcome });
+  if (disabled) metrics().webhooksDisabled.inc();
   return { outcome, delivery: toDeliveryView(final), disabledWebhook: disabled !== null };
 }
 

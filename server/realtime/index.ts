@@ -12,7 +12,7 @@ import { AppError, ERROR_TITLES, isAppError } from "@/lib/http/errors";
 import { fieldErrors } from "@/lib/http/route";
 import { runWithContext } from "@/lib/log/context";
 import { getLogger } from "@/lib/log/logger";
-import { socketConnections } from "@/lib/metrics/metrics";
+import { metrics } from "@/lib/metrics/metrics";
 import { socketIoRedisKey } from "@/lib/realtime/publish";
 import { connectRedis, type RedisClient } from "@/lib/realtime/redis";
 
@@ -86,8 +86,8 @@ export async function attachRealtime(
     const socket = rawSocket as HubSocket;
     const { actor } = socket.data;
     socket.join(`user:${actor.userId}`);
-    socketConnections.inc();
-    socket.on("disconnect", () => socketConnections.dec());
+    // Open connections are read from Socket.IO at scrape time; this counts arrivals (a storm shows as a rate).
+    metrics().socketConnects.inc({ namespace: socket.nsp.name });
     for (const register of options.registrars ?? []) register(socket, io);
   });
 

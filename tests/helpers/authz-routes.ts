@@ -177,6 +177,13 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   "POST /api/v1/webhooks/twilio/sms": { auth: "public", why: "Twilio's inbound SMS webhook; it proves itself with X-Twilio-Signature, not a key" },
   "POST /api/v1/sms/send": { auth: "user", scopes: ["messages:write"] },
   "GET /api/v1/analytics/sms": { auth: "user", scopes: ["messages:read"] },
+  "GET /api/v1/analytics/messages": { auth: "admin" },
+  "GET /api/v1/analytics/devices": { auth: "admin" },
+  "GET /api/v1/analytics/rooms": { auth: "admin" },
+  "GET /api/v1/analytics/tasks": { auth: "admin" },
+  "GET /api/v1/analytics/users": { auth: "admin" },
+  "GET /api/v1/analytics/system": { auth: "admin" },
+  "GET /api/v1/analytics/insights": { auth: "user", scopes: ["messages:read", "tasks:read"] },
   "GET /api/v1/admin/sms-outbox": { auth: "admin" },
 
   // Job ids are pg-boss's; a member is refused before any lookup, so any admin-owned id serves.

@@ -52,8 +52,8 @@ export async function startCliHub(env: Record<string, string> = {}): Promise<Cli
   } else {
     databaseEnv = { DATA_DIR: tempDataDir() };
   }
-  // A shared 2-core machine under load can take a minute to boot Next.
-  const hub = await startHub({ ...databaseEnv, ...env }, { readyTimeoutMs: 100_000 });
+  // A shared 2-core machine under load can take minutes to boot Next (the hook timeout is 300 s).
+  const hub = await startHub({ ...databaseEnv, ...env }, { readyTimeoutMs: 240_000 });
   const api: CliHub["api"] = async (method, route, body, key) => {
     const res = await fetch(`${hub.url}${route}`, {
       method,
@@ -78,6 +78,31 @@ export async function startCliHub(env: Record<string, string> = {}): Promise<Cli
       await dropDatabase?.();
     },
   };
+}
+
+/**
+ * Signs in over HTTP as the web app's sign-in form does (a CSRF token, then
+ * the credentials form with json=true) and answers the session's cookies,
+ * for the few session-only steps a test needs (turning two-factor on).
+ */
+export async function sessionCookie(url: string, input: { email: string; password: string; totp?: string }): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(";")[0]!;
+      const index = pair.indexOf("=");
+      jar.set(pair.slice(0, index), pair.slice(index + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const form = new URLSearchParams({ csrfToken, email: input.email, password: input.password, totp: input.totp ?? "", json: "true" });
+  const res = await fetch(`${url}/api/auth/callback/credentials`, { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() } });
+  keep(res);
+  if (res.status !== 200 || ![...jar.keys()].some((name) => name.endsWith("session-token"))) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return cookie();
 }
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };

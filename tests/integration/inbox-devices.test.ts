@@ -6,6 +6,7 @@ import { DELETE as deleteDevice, GET as getDevice, PATCH as patchDevice } from "
 import { POST as heartbeat } from "@/app/api/v1/devices/[id]/heartbeat/route";
 import { GET as listMessages, POST as postMessages } from "@/app/api/v1/messages/route";
 import { DELETE as deleteMessage } from "@/app/api/v1/messages/[id]/route";
+import { PUT as markRead } from "@/app/api/v1/messages/[id]/read/route";
 import { GET as syncMessages } from "@/app/api/v1/sync/messages/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { getDb } from "@/lib/db/client";
@@ -56,7 +57,8 @@ describe("devices", () => {
     const a = await makeDevice(alice, { name: "A" });
     const b = await makeDevice(alice, { name: "B" });
     const c = await makeDevice(alice, { name: "C" });
-    await call(postMessages, { key: a.key, body: { messages: [sms({ body: "older", receivedAt: "2026-01-01T00:00:00Z" }), sms({ body: "newest from A", receivedAt: "2026-01-02T00:00:00Z" })] } });
+    const posted = await call(postMessages, { key: a.key, body: { messages: [sms({ body: "older", receivedAt: "2026-01-01T00:00:00Z" }), sms({ body: "newest from A", receivedAt: "2026-01-02T00:00:00Z" })] } });
+    expect((await call(markRead, { method: "PUT", key: alice.key, params: { id: posted.body.results[0].id } })).status).toBe(200);
     const gone = await call(postMessages, { key: a.key, body: sms({ body: "deleted later", receivedAt: "2026-01-03T00:00:00Z" }) });
     await call(deleteMessage, { method: "DELETE", key: alice.key, params: { id: gone.body.message.id } });
     await lastSeen(b.id, 10 * 60_000);
@@ -70,8 +72,9 @@ describe("devices", () => {
     const all = [...page1.body.data, ...page2.body.data];
     expect(all.map((d: any) => d.name)).toEqual(["C", "B", "A"]);
     const byName = Object.fromEntries(all.map((d: any) => [d.name, d]));
-    expect(byName.A).toMatchObject({ status: "online", messageCount: 2, lastMessage: { sender: "+15550000001", preview: "newest from A", receivedAt: "2026-01-02T00:00:00.000Z", type: "sms" } });
-    expect(byName.B).toMatchObject({ status: "stale", messageCount: 0, lastMessage: null });
+    // One of A's two live messages is read; the deleted one counts in neither.
+    expect(byName.A).toMatchObject({ status: "online", messageCount: 2, unreadCount: 1, lastMessage: { sender: "+15550000001", preview: "newest from A", receivedAt: "2026-01-02T00:00:00.000Z", type: "sms" } });
+    expect(byName.B).toMatchObject({ status: "stale", messageCount: 0, unreadCount: 0, lastMessage: null });
     expect(byName.C.status).toBe("offline");
     expect((await call(listDevices, { key: alice.key, query: { cursor: "bad" } })).status).toBe(422);
   });

@@ -1,12 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, cliHome, startCliHub, type CliHub } from "@/tests/helpers/cli";
+import { cli, cliHome, sessionCookie, startCliHub, type CliHub } from "@/tests/helpers/cli";
 import { freePort } from "@/tests/helpers/process";
 
 /**
- * The `message-hub` CLI against a real server: login and profiles, whoami,
+ * The `message-hub` CLI against a real server: login (with a key, or with an
+ * email and password that mint one) and profiles, whoami,
  * config, API keys, shell completion, and how it fails: a refused or
  * expired key (exit 3), an unknown id (exit 4), a bad flag (exit 2), a
  * server that is down (exit 1), each as one line without a stack trace.
@@ -17,8 +19,14 @@ const home = cliHome();
 const env = () => ({ MESSAGE_HUB_CONFIG: home.config });
 const oneLine = (text: string) => text.trim().split("\n").length === 1;
 
+/** Ada's password (the hub's first admin, made by startCliHub). */
+const ADA_PASSWORD = "a long enough passphrase";
+/** Every password the CLI is given in this file: none may reach a config file or the server's logs. */
+const passwords = new Set([ADA_PASSWORD]);
+
 beforeAll(async () => {
-  hub = await startCliHub();
+  // Password logins are many here: the per-address sign-in limit (10 per 15 min by default) would cut the file short.
+  hub = await startCliHub({ RATE_LIMIT_AUTH_PER_15_MINUTES: "200" });
 });
 
 afterAll(async () => {
@@ -145,6 +153,170 @@ describe("login, profiles and config", () => {
       expect(oneLine(broken.stderr)).toBe(true);
       expect(broken.stderr).toMatch(/is not valid JSON/);
       expect(broken.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe("login with an email and password", () => {
+  /** A member account, through an invite (as a person gets one). */
+  async function makeMember(email: string, name: string): Promise<{ id: string; email: string; password: string }> {
+    const password = `${name} has a long passphrase ${Date.now()}`;
+    passwords.add(password);
+    const invite = await hub.api("POST", "/api/v1/admin/invites", { email });
+    expect(invite.status).toBe(201);
+    const accepted = await hub.api("POST", `/api/v1/invites/${invite.body.token}/accept`, { name, password }, "");
+    expect(accepted.status).toBe(201);
+    return { id: accepted.body.user.id, email, password };
+  }
+
+  async function auditCount(action: string, actor: string): Promise<number> {
+    const res = await hub.api("GET", `/api/v1/admin/audit?action=${action}&actor=${actor}&limit=100`);
+    expect(res.status).toBe(200);
+    return res.body.data.length;
+  }
+
+  it("signs in, mints a named key with the user's scopes (not admin), saves it 0600, signs out; `keys` lists the key", async () => {
+    const other = cliHome();
+    const otherEnv = { MESSAGE_HUB_CONFIG: other.config };
+    try {
+      const signOutsBefore = await auditCount("auth.sign_out", hub.user.id);
+      const login = await cli(["login", "--server", hub.url, "--email", "Ada@Example.test", "--name", "ada's laptop"], { env: otherEnv, stdin: `${ADA_PASSWORD}\n` });
+      expect(login.code).toBe(0);
+      expect(login.stdout).toBe(
+        `Logged in to ${hub.url} as Ada Lovelace <ada@example.test> (profile 'default', the default).\nKey scopes: messages:read, messages:write, devices:write, rooms:read, rooms:write, tasks:read, tasks:write\n`,
+      );
+      const created = login.stderr.match(/^Created API key (key_[0-9a-z]{26}) "ada's laptop" \(revoke it with: message-hub keys revoke \1\)\.\n$/);
+      expect(created, login.stderr).not.toBeNull();
+      const keyId = created![1]!;
+
+      expect(statSync(other.config).mode & 0o777).toBe(0o600);
+      const text = readFileSync(other.config, "utf8");
+      const saved = JSON.parse(text);
+      expect(saved.profiles.default).toEqual({ server: hub.url, token: expect.stringMatching(/^mh_[0-9a-z]{8}_/), user: "ada@example.test" });
+      expect(text).not.toContain(ADA_PASSWORD);
+      // The saved key is the one just made, and it works.
+      const me = await hub.api("GET", "/api/v1/me", undefined, saved.profiles.default.token);
+      expect(me.body.auth).toMatchObject({ via: "apiKey", apiKeyId: keyId });
+
+      const keys = await cli(["keys", "--json"], { env: otherEnv });
+      expect(keys.code).toBe(0);
+      const listed = JSON.parse(keys.stdout).data.find((k: { id: string }) => k.id === keyId);
+      expect(listed).toMatchObject({ name: "ada's laptop", scopes: ["messages:read", "messages:write", "devices:write", "rooms:read", "rooms:write", "tasks:read", "tasks:write"], expiresAt: null });
+      expect((await cli(["keys"], { env: otherEnv })).stdout).toContain(keyId);
+
+      // The session it signed in with was signed out again.
+      expect(await auditCount("auth.sign_out", hub.user.id)).toBe(signOutsBefore + 1);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("--scope, --expires and --json: the key holds exactly the scopes asked for; admin only when asked", async () => {
+    const other = cliHome();
+    const otherEnv = { MESSAGE_HUB_CONFIG: other.config };
+    try {
+      const login = await cli(["login", "--server", hub.url, "--email", "ada@example.test", "--scope", "tasks:read,admin", "--expires", "in 30 days", "--profile", "scoped", "--json"], { env: otherEnv, stdin: ADA_PASSWORD });
+      expect(login.code).toBe(0);
+      const body = JSON.parse(login.stdout);
+      expect(body).toMatchObject({ profile: "scoped", default: true, server: hub.url, user: { email: "ada@example.test" }, auth: { via: "apiKey", scopes: ["tasks:read", "admin"] } });
+      const key = (await hub.api("GET", "/api/v1/api-keys")).body.data.find((k: { id: string }) => k.id === body.auth.apiKeyId);
+      expect(key.name).toMatch(/^cli@/);
+      expect(Date.parse(key.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+
+      const both = await cli(["login", "--server", hub.url, "--email", "ada@example.test", "--key", hub.key], { env: otherEnv });
+      expect(both.code).toBe(2);
+      expect(both.stderr).toBe("error: Give --key or --email, not both.\n");
+      const scopeWithKey = await cli(["login", "--server", hub.url, "--scope", "tasks:read"], { env: otherEnv, stdin: hub.key });
+      expect(scopeWithKey.code).toBe(2);
+      const noPassword = await cli(["login", "--server", hub.url, "--email", "ada@example.test"], { env: otherEnv, stdin: "" });
+      expect(noPassword.code).toBe(2);
+      expect(noPassword.stderr).toMatch(/^error: No password given/);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("a wrong password: exit 3 with one line, nothing saved, no key made", async () => {
+    const other = cliHome();
+    try {
+      const keysBefore = (await hub.api("GET", "/api/v1/api-keys")).body.data.length;
+      passwords.add("not the passphrase at all");
+      const wrong = await cli(["login", "--server", hub.url, "--email", "ada@example.test"], { env: { MESSAGE_HUB_CONFIG: other.config }, stdin: "not the passphrase at all\n" });
+      expect(wrong.code).toBe(3);
+      expect(wrong.stdout).toBe("");
+      expect(wrong.stderr).toBe("error: That email and password do not match an account.\n");
+      expect(() => statSync(other.config)).toThrow();
+      expect((await hub.api("GET", "/api/v1/api-keys")).body.data.length).toBe(keysBefore);
+
+      const nobody = await cli(["login", "--server", hub.url, "--email", "nobody@example.test"], { env: { MESSAGE_HUB_CONFIG: other.config }, stdin: "not the passphrase at all\n" });
+      expect(nobody.code).toBe(3);
+      expect(nobody.stderr).toBe("error: That email and password do not match an account.\n");
+      expect(() => statSync(other.config)).toThrow();
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("an account with two-factor on needs the code: refused without it or with a wrong one (exit 3), signed in with --totp or a backup code", async () => {
+    const grace = await makeMember("grace@example.test", "Grace Hopper");
+    // Two-factor is turned on from a signed-in session, as in the web app's settings.
+    const cookie = await sessionCookie(hub.url, grace);
+    const browser = { cookie, origin: hub.url };
+    const started = await fetch(`${hub.url}/api/v1/me/totp`, { method: "POST", headers: browser });
+    expect(started.status).toBe(200);
+    const { secret } = (await started.json()) as { secret: string };
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 });
+    const confirmed = await fetch(`${hub.url}/api/v1/me/totp/confirm`, { method: "POST", headers: { ...browser, "content-type": "application/json" }, body: JSON.stringify({ code: totp.generate() }) });
+    expect(confirmed.status).toBe(200);
+    const { backupCodes } = (await confirmed.json()) as { backupCodes: string[] };
+
+    const other = cliHome();
+    const otherEnv = { MESSAGE_HUB_CONFIG: other.config };
+    try {
+      const login = (extra: string[]) => cli(["login", "--server", hub.url, "--email", grace.email, ...extra], { env: otherEnv, stdin: `${grace.password}\n` });
+      const noCode = await login([]);
+      expect(noCode.code).toBe(3);
+      expect(noCode.stderr).toBe("error: This account has two-factor sign-in on — Give the code from your authenticator app (or a backup code) with --totp CODE.\n");
+      expect(() => statSync(other.config)).toThrow();
+
+      const wrongCode = await login(["--totp", "000000"]);
+      expect(wrongCode.code).toBe(3);
+      expect(wrongCode.stderr).toMatch(/^error: That two-factor code is not right/);
+      expect(() => statSync(other.config)).toThrow();
+
+      // The step the enrolment spent is used up; the next one is accepted (one step of clock drift is allowed).
+      const withCode = await login(["--totp", totp.generate({ timestamp: Date.now() + 30_000 }), "--json"]);
+      expect(withCode.code, withCode.stderr).toBe(0);
+      expect(JSON.parse(withCode.stdout)).toMatchObject({ user: { id: grace.id, role: "member" }, auth: { scopes: ["messages:read", "messages:write", "devices:write", "rooms:read", "rooms:write", "tasks:read", "tasks:write"] } });
+
+      const withBackup = await login(["--totp", backupCodes[0]!, "--profile", "backup"]);
+      expect(withBackup.code, withBackup.stderr).toBe(0);
+      expect(withBackup.stdout).toContain("as Grace Hopper <grace@example.test> (profile 'backup')");
+      expect((await cli(["--profile", "backup", "whoami", "--json"], { env: otherEnv })).stdout).toContain(grace.id);
+      expect(readFileSync(other.config, "utf8")).not.toContain(grace.password);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("the back-off after failed sign-ins applies: a locked account is refused with the wait (exit 3), even with the right password", async () => {
+    const linus = await makeMember("linus@example.test", "Linus Torvalds");
+    const other = cliHome();
+    const otherEnv = { MESSAGE_HUB_CONFIG: other.config };
+    try {
+      passwords.add("a wrong guess, surely");
+      // SIGNIN_MAX_FAILURES is 5 by default.
+      for (let i = 0; i < 5; i++) {
+        const wrong = await cli(["login", "--server", hub.url, "--email", linus.email], { env: otherEnv, stdin: "a wrong guess, surely\n" });
+        expect(wrong.code).toBe(3);
+        expect(wrong.stderr).toBe("error: That email and password do not match an account.\n");
+      }
+      const locked = await cli(["login", "--server", hub.url, "--email", linus.email], { env: otherEnv, stdin: `${linus.password}\n` });
+      expect(locked.code).toBe(3);
+      expect(locked.stderr).toMatch(/^error: Too many failed sign-in attempts: try again in 1[45] min( \d+ s)?\.\n$/);
+      expect(() => statSync(other.config)).toThrow();
     } finally {
       other.cleanup();
     }
@@ -280,10 +452,15 @@ describe("failures", () => {
     expect(noCommand.stderr).toContain("Usage: message-hub");
   });
 
-  it("the server's logs never hold the keys the CLI sent", () => {
+  it("the server's logs never hold the keys or the passwords the CLI sent", () => {
     const logs = hub.hub.logs.join("\n");
     expect(logs).not.toContain(hub.key);
     expect(logs).not.toContain(hub.key.split("_")[2]!);
+    // The password sign-ins above did reach the server (it logged their refusals)…
+    expect(logs).toMatch(/sign-in refused/);
+    // …but never a password.
+    expect(passwords.size).toBeGreaterThan(3);
+    for (const password of passwords) expect(logs).not.toContain(password);
   });
 });
 

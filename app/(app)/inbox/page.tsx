@@ -14,7 +14,7 @@ export default async function InboxPage() {
   return (
     <Page title="Inbox" description="SMS, calls and app notifications forwarded by your phones and scripts.">
       <Suspense>
-        <Inbox devices={devices.data.map((device) => ({ id: device.id, name: device.name }))} timeZone={user.timezone} />
+        <Inbox initialDevices={devices.data} timeZone={user.timezone} />
       </Suspense>
     </Page>
   );

@@ -1,29 +1,19 @@
 import type { Metadata } from "next";
 import { Page } from "@/components/shell/page";
-import { Card } from "@/components/ui/display";
-import { RoomsIcon } from "@/components/ui/icons";
-import { EmptyState } from "@/components/ui/states";
+import { RoomList } from "@/components/rooms/room-list";
 import { requireUser } from "@/lib/auth/page-session";
+import { getDb } from "@/lib/db/client";
+import { listRooms } from "@/lib/rooms/list-rooms";
 
 export const metadata: Metadata = { title: "Rooms" };
 
 export default async function RoomsPage() {
-  await requireUser();
+  const user = await requireUser();
+  const actor = { userId: user.id, role: user.role, via: "session" as const, scopes: [] };
+  const initial = await listRooms(getDb(), actor, { archived: "false", limit: 200 });
   return (
     <Page title="Rooms" description="Incident rooms: live chat with severity, status and a timeline, for working through an outage together.">
-      <Card>
-        <EmptyState
-          icon={<RoomsIcon className="size-7" />}
-          title="No incident rooms"
-          description={
-            <p>
-              You are not in any room. A room is opened for an incident with{" "}
-              <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs dark:bg-slate-800">POST /api/v1/rooms</code>, using an API key with the{" "}
-              <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs dark:bg-slate-800">rooms:write</code> scope, and whoever opens it adds the members.
-            </p>
-          }
-        />
-      </Card>
+      <RoomList initial={initial} initialArchived="false" />
     </Page>
   );
 }

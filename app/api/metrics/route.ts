@@ -1,16 +1,13 @@
-import { timingSafeEqual } from "node:crypto";
-import { getConfig } from "@/lib/config/env";
 import { AppError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { renderMetrics } from "@/lib/metrics/metrics";
+import { presentsMetricsToken } from "@/lib/metrics/token";
 
 export const dynamic = "force-dynamic";
 
 /** Prometheus text. Scrapers send METRICS_TOKEN as a bearer token; admins may use their session. */
 export const GET = route({ auth: "public", rateLimit: false }, async ({ req, actor }) => {
-  const token = getConfig().METRICS_TOKEN;
-  const presented = req.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-  const tokenOk = !!token && presented.length === token.length && timingSafeEqual(Buffer.from(presented), Buffer.from(token));
+  const tokenOk = presentsMetricsToken(req.headers.get("authorization"));
   const adminOk = actor?.role === "admin" && actor.via === "session";
   if (!tokenOk && !adminOk) {
     throw new AppError("unauthorized", "Send METRICS_TOKEN as a bearer token, or sign in as an administrator");

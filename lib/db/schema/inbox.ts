@@ -130,6 +130,8 @@ export const messages = pgTable(
     index("messages_search_idx").using("gin", t.search),
     // The tag filter (tags @> array[…]).
     index("messages_tags_idx").using("gin", t.tags),
+    // Analytics: the day being rolled up, and today's live figures (lib/analytics).
+    index("messages_created_idx").on(t.createdAt),
   ],
 );
 

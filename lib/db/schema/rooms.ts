@@ -113,6 +113,8 @@ export const roomMessages = pgTable(
     index("room_messages_timeline_idx")
       .on(t.roomId, t.seq)
       .where(sql`pinned or type = 'system'`),
+    // Analytics: room messages posted in a window (lib/analytics).
+    index("room_messages_created_idx").on(t.createdAt),
   ],
 );
 

@@ -78,6 +78,9 @@ export const tasks = pgTable(
     uniqueIndex("tasks_series_occurrence_key").on(t.seriesId, t.occurrenceDate),
     // Full-text search (q=).
     index("tasks_search_idx").using("gin", t.search),
+    // Analytics: tasks created and completed in a window (lib/analytics).
+    index("tasks_created_idx").on(t.createdAt),
+    index("tasks_completed_idx").on(t.completedAt).where(sql`completed_at is not null`),
   ],
 );
 
