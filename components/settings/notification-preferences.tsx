@@ -18,13 +18,15 @@ const TYPE_LABELS: Record<NotificationType, string> = {
   "task.assigned": "Task assigned to me",
   "task.status_changed": "Status of my tasks changed",
   "task.reminder": "Task reminders",
+  "room.mention": "Mentioned in an incident room",
+  "room.status_changed": "An incident room I am in changed status or severity",
   "message.high_priority": "High or urgent messages",
   "webhook.disabled": "A webhook was disabled",
   "device.offline": "A device went offline",
   "digest.daily": "Daily digest",
   "digest.weekly": "Weekly digest",
 };
-const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In app", push: "Push", email: "Email" };
+const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In app", push: "Push", email: "Email", sms: "SMS" };
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /** Settings → Notifications: the type × channel matrix, quiet hours and the digest schedule. */
@@ -44,7 +46,7 @@ export function NotificationPreferences({ initial }: { initial: PreferencesRespo
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="What you hear about, and where" description="Each kind of notification on each channel. Push reaches the browsers you turned push on for." />
+        <CardHeader title="What you hear about, and where" description="Each kind of notification on each channel. Push reaches the browsers you turned push on for; SMS goes to your verified phone number (Settings → Phone numbers)." />
         <div className="overflow-x-auto px-4 pb-4">
           <table className="w-full text-sm" data-testid="preferences-matrix">
             <thead>
@@ -80,7 +82,7 @@ export function NotificationPreferences({ initial }: { initial: PreferencesRespo
       </Card>
 
       <Card>
-        <CardHeader title="Quiet hours" description={`Push and email wait until quiet hours end (${schedule.timezone}); urgent ones come through.`} />
+        <CardHeader title="Quiet hours" description={`Push, email and SMS wait until quiet hours end (${schedule.timezone}); urgent ones come through.`} />
         <div className="flex flex-wrap items-end gap-3 px-4 pb-4">
           <Checkbox label="Quiet hours" checked={!!schedule.quietHours} onChange={(event) => save.mutate({ quietHours: event.target.checked ? { start: quietStart, end: quietEnd } : null })} />
           <Input label="From" type="time" value={quietStart} onChange={(event) => setQuietStart(event.target.value)} />

@@ -178,7 +178,7 @@ function create() {
     }),
     notifications: new client.Counter({
       name: "hub_notifications_total",
-      help: "Notifications sent per channel (in_app, push, email) and outcome (sent, failed)",
+      help: "Notifications sent per channel (in_app, push, email, sms) and outcome (sent, failed, skipped)",
       labelNames: ["channel", "outcome"] as const,
     }),
     sms: new client.Counter({

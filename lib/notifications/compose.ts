@@ -1,6 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import { messages } from "@/lib/db/schema/inbox";
+import { roomMembers, roomMessages, rooms } from "@/lib/db/schema/rooms";
+import { users } from "@/lib/db/schema/users";
 import type { DispatchedEvent } from "@/lib/jobs/dispatcher";
 import type { NotificationType } from "@/lib/notifications/types";
 
@@ -26,13 +28,28 @@ export function groupedText(type: string, count: number, latest: { title: string
       return { title: `${count} tasks assigned to you`, body: `Latest: ${latest.body}`, url: "/tasks" };
     case "task.status_changed":
       return { title: `${count} task status changes`, body: `Latest: ${latest.body} (${latest.title.replace(/^Task is now /, "")})`, url: "/tasks" };
+    case "room.mention":
+      return { title: `${count} mentions in ${String(latest.data.roomTitle)}`, body: `Latest: ${latest.body}`, url: `/rooms/${String(latest.data.roomId)}` };
+    case "room.status_changed":
+      return { title: `${count} changes to ${String(latest.data.roomTitle)}`, body: `Now: ${String(latest.data.status)}, ${String(latest.data.severity)}`, url: `/rooms/${String(latest.data.roomId)}` };
     default:
       return null;
   }
 }
 
 /** The outbox event types that can make notifications. */
-export const NOTIFYING_EVENTS = ["task.assigned", "task.status_changed", "task.reminder", "message.received", "webhook.disabled", "device.offline"] as const;
+export const NOTIFYING_EVENTS = ["task.assigned", "task.status_changed", "task.reminder", "room.mention", "room.status_changed", "room.severity_changed", "message.received", "webhook.disabled", "device.offline"] as const;
+
+/** The most of a room message a mention notification quotes. */
+export const MENTION_SNIPPET_CHARS = 140;
+
+/** A sev1 incident is urgent: its mentions and changes come through quiet hours. */
+const URGENT_SEVERITY = "sev1";
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MENTION_SNIPPET_CHARS ? `${flat.slice(0, MENTION_SNIPPET_CHARS - 1)}…` : flat;
+}
 
 type TaskData = { id: string; ownerId: string; assigneeId: string | null; title: string; status: string };
 
@@ -70,6 +87,63 @@ export async function composeNotifications(tx: Tx, event: DispatchedEvent): Prom
       if (!event.userId) return [];
       const dueAt = typeof data.dueAt === "string" ? data.dueAt : null;
       return [{ userId: event.userId, type: "task.reminder", title: "Reminder", body: String(data.title ?? "Task"), url: `/tasks?task=${String(data.taskId)}`, data: { taskId: data.taskId, dueAt }, urgent: false }];
+    }
+    case "room.mention": {
+      // Checked again at delivery time: still a member, the message still there and still naming them.
+      if (!event.userId) return [];
+      const [row] = await tx
+        .select({ title: rooms.title, severity: rooms.severity, archivedAt: rooms.archivedAt, content: roomMessages.content, mentions: roomMessages.mentions, deletedAt: roomMessages.deletedAt, author: users.name })
+        .from(roomMessages)
+        .innerJoin(rooms, eq(rooms.id, roomMessages.roomId))
+        .innerJoin(roomMembers, and(eq(roomMembers.roomId, roomMessages.roomId), eq(roomMembers.userId, event.userId)))
+        .innerJoin(users, eq(users.id, roomMessages.authorId))
+        .where(and(eq(roomMessages.id, String(data.messageId)), eq(roomMessages.roomId, String(data.roomId))));
+      if (!row || row.deletedAt || !row.mentions.includes(event.userId)) return [];
+      const roomId = String(data.roomId);
+      return [
+        {
+          userId: event.userId,
+          type: "room.mention",
+          title: `${row.author} mentioned you in ${row.title}`,
+          body: snippet(row.content),
+          url: `/rooms/${roomId}?message=${String(data.messageId)}`,
+          data: { roomId, messageId: data.messageId, seq: data.seq ?? null, authorId: data.authorId ?? null, roomTitle: row.title, edited: data.edited === true },
+          urgent: row.severity === URGENT_SEVERITY,
+          groupKey: `room:${roomId}`,
+        },
+      ];
+    }
+    case "room.status_changed":
+    case "room.severity_changed": {
+      // Every member but the one who made the change, read now (a member who left hears nothing).
+      const roomId = String(data.roomId);
+      const [room] = await tx.select({ title: rooms.title, status: rooms.status, severity: rooms.severity }).from(rooms).where(eq(rooms.id, roomId));
+      if (!room) return [];
+      const changedBy = typeof data.changedBy === "string" ? data.changedBy : "";
+      const members = await tx
+        .select({ userId: roomMembers.userId })
+        .from(roomMembers)
+        .where(and(eq(roomMembers.roomId, roomId), ne(roomMembers.userId, changedBy)))
+        .orderBy(roomMembers.userId);
+      const [who] = changedBy ? await tx.select({ name: users.name }).from(users).where(eq(users.id, changedBy)) : [];
+      const byWhom = who ? ` by ${who.name}` : "";
+      const status = event.type === "room.status_changed" ? String(data.to) : String(data.status ?? room.status);
+      const severity = event.type === "room.severity_changed" ? String(data.to) : String(data.severity ?? room.severity);
+      const title = event.type === "room.status_changed" ? `${String(data.title ?? room.title)} is now ${status}` : `${String(data.title ?? room.title)} is now ${severity}`;
+      const changes =
+        event.type === "room.status_changed"
+          ? [`Status ${String(data.from)} → ${status}`, ...(data.severityFrom ? [`severity ${String(data.severityFrom)} → ${severity}`] : [])]
+          : [`Severity ${String(data.from)} → ${severity}`];
+      return members.map(({ userId }) => ({
+        userId,
+        type: "room.status_changed" as const,
+        title,
+        body: `${changes.join(", ")}${byWhom}.`,
+        url: `/rooms/${roomId}`,
+        data: { roomId, roomTitle: String(data.title ?? room.title), status, severity, from: data.from ?? null, to: data.to ?? null, kind: event.type === "room.status_changed" ? "status" : "severity" },
+        urgent: severity === URGENT_SEVERITY,
+        groupKey: `room:${roomId}`,
+      }));
     }
     case "message.received": {
       if (!event.userId) return [];

@@ -27,7 +27,7 @@ export const GROUP_WINDOW_MS = 5 * 60_000;
  *   any push/email still waiting sends the new text;
  * - otherwise one notification per recipient, one delivery row per channel
  *   the preferences allow, and one channel job per network channel (push,
- *   email), held until the end of the user's quiet hours unless urgent.
+ *   email, sms), held until the end of the user's quiet hours unless urgent.
  * In-app is the notification row itself, announced over Socket.IO after the commit.
  */
 export function createNotificationsConsumer(clock: Clock = systemClock): OutboxConsumer {

@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import type { Database, Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { messages } from "@/lib/db/schema/inbox";
+import { roomMembers, rooms } from "@/lib/db/schema/rooms";
 import { notificationDeliveries, notificationSettings, notifications } from "@/lib/db/schema/notifications";
 import { tasks } from "@/lib/db/schema/tasks";
 import { users } from "@/lib/db/schema/users";
@@ -14,12 +15,24 @@ import { getSettings, updateSettings } from "@/lib/notifications/settings";
 import { addLocalDays, startOfLocalDay, toFloating } from "@/lib/tasks/timezone";
 
 type TaskLine = { title: string; dueAt: Date | null };
-export type DailyDigest = { dueToday: TaskLine[]; overdue: TaskLine[]; dueThisWeek: TaskLine[]; completedYesterday: TaskLine[]; unreadHighPriority: number };
+type IncidentLine = { title: string; severity: string; status: string };
+export type DailyDigest = { dueToday: TaskLine[]; overdue: TaskLine[]; dueThisWeek: TaskLine[]; completedYesterday: TaskLine[]; unreadHighPriority: number; openIncidents: IncidentLine[] };
 export type WeeklyDigest = { completedThisWeek: number; completedLastWeek: number; createdThisWeek: number; open: number; overdue: number };
 
 /** Tasks the user owns or is assigned, not deleted. */
 function mine(userId: string) {
   return and(or(eq(tasks.userId, userId), eq(tasks.assigneeId, userId)), isNull(tasks.deletedAt));
+}
+
+/** Incident rooms the user is a member of that are neither resolved nor archived: most severe first, then oldest. */
+async function openIncidents(db: Queryable, userId: string): Promise<IncidentLine[]> {
+  return db
+    .select({ title: rooms.title, severity: rooms.severity, status: rooms.status })
+    .from(roomMembers)
+    .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+    .where(and(eq(roomMembers.userId, userId), ne(rooms.status, "resolved"), isNull(rooms.archivedAt)))
+    .orderBy(asc(rooms.severity), asc(rooms.createdAt), asc(rooms.id))
+    .limit(50);
 }
 
 async function taskLines(db: Queryable, where: ReturnType<typeof and>): Promise<TaskLine[]> {
@@ -33,7 +46,7 @@ export async function composeDailyDigest(db: Queryable, userId: string, now: Dat
   const weekEnd = addLocalDays(now, 7, timeZone);
   const yesterday = addLocalDays(now, -1, timeZone);
   const open = and(mine(userId), ne(tasks.status, "done"));
-  const [dueToday, overdue, dueThisWeek, completedYesterday, [unread]] = await Promise.all([
+  const [dueToday, overdue, dueThisWeek, completedYesterday, [unread], incidents] = await Promise.all([
     taskLines(db, and(open, gte(tasks.dueAt, today), lt(tasks.dueAt, tomorrow))),
     taskLines(db, and(open, lt(tasks.dueAt, today))),
     taskLines(db, and(open, gte(tasks.dueAt, tomorrow), lt(tasks.dueAt, weekEnd))),
@@ -42,8 +55,9 @@ export async function composeDailyDigest(db: Queryable, userId: string, now: Dat
       .select({ n: count() })
       .from(messages)
       .where(and(eq(messages.userId, userId), isNull(messages.readAt), isNull(messages.deletedAt), inArray(messages.priority, ["high", "urgent"]))),
+    openIncidents(db, userId),
   ]);
-  return { dueToday, overdue, dueThisWeek, completedYesterday, unreadHighPriority: unread?.n ?? 0 };
+  return { dueToday, overdue, dueThisWeek, completedYesterday, unreadHighPriority: unread?.n ?? 0, openIncidents: incidents };
 }
 
 /** The weekly digest: completions this week against last week, and what is open. */
@@ -74,6 +88,7 @@ export function dailyDigestText(digest: DailyDigest, timeZone: string): string |
     ...section("Overdue", digest.overdue, timeZone),
     ...section("Due this week", digest.dueThisWeek, timeZone),
     ...section("Completed yesterday", digest.completedYesterday, timeZone),
+    ...(digest.openIncidents.length > 0 ? [`Open incidents (${digest.openIncidents.length}):`, ...digest.openIncidents.map((room) => `- [${room.severity}] ${room.title} (${room.status})`), ""] : []),
     ...(digest.unreadHighPriority > 0 ? [`Unread high-priority messages: ${digest.unreadHighPriority}`] : []),
   ];
   return lines.length === 0 ? null : lines.join("\n").trim();

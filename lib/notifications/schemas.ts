@@ -71,7 +71,7 @@ export const notificationListQuerySchema = z.object({
 /** POST /api/v1/notifications/read: some of the caller's notifications, or all of them. */
 export const markReadSchema = z.union([z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(500) }).strict(), z.object({ all: z.literal(true) }).strict()]);
 
-const channelChoiceSchema = z.object({ in_app: z.boolean(), push: z.boolean(), email: z.boolean() }).partial().strict();
+const channelChoiceSchema = z.object({ in_app: z.boolean(), push: z.boolean(), email: z.boolean(), sms: z.boolean() }).partial().strict();
 
 /** Any cells of the type × channel matrix. */
 export const channelMatrixSchema = z
@@ -79,6 +79,8 @@ export const channelMatrixSchema = z
     "task.assigned": channelChoiceSchema,
     "task.status_changed": channelChoiceSchema,
     "task.reminder": channelChoiceSchema,
+    "room.mention": channelChoiceSchema,
+    "room.status_changed": channelChoiceSchema,
     "message.high_priority": channelChoiceSchema,
     "webhook.disabled": channelChoiceSchema,
     "device.offline": channelChoiceSchema,

@@ -18,7 +18,10 @@ import { toRoomView } from "@/lib/rooms/views";
  * archived state. Status, severity, command and archiving are the incident's
  * key events: each becomes a system message in the timeline. The room
  * change itself is one `room:updated` event after them. A change to the
- * status also goes to the outbox as `room.status_changed`.
+ * status also goes to the outbox as `room.status_changed` (with
+ * `severityFrom` when the severity changed with it); a change to the
+ * severity alone as `room.severity_changed`. One update, one event: the
+ * members get one notification for it.
  *
  * The commander and the scribe manage the room; only the commander (or an
  * admin) hands over command or archives. An archived room accepts nothing
@@ -92,7 +95,14 @@ export async function updateRoom(db: Database, actor: Actor, roomId: string, inp
       await recordEvent(tx, {
         type: "room.status_changed",
         userId: null,
-        data: { roomId, title, from: room.status, to: input.status, severity: updated!.severity, changedBy: actor.userId },
+        data: { roomId, title, from: room.status, to: input.status, severity: updated!.severity, ...(changed.includes("severity") ? { severityFrom: room.severity } : {}), changedBy: actor.userId },
+      });
+    } else if (changed.includes("severity")) {
+      // For the members' notifications only (webhooks subscribe to room.status_changed).
+      await recordEvent(tx, {
+        type: "room.severity_changed",
+        userId: null,
+        data: { roomId, title, from: room.severity, to: input.severity, status: updated!.status, changedBy: actor.userId },
       });
     }
     const view = toRoomView(updated!);

@@ -159,6 +159,17 @@ export async function ownerOfVerified(db: Database, phoneNumber: string): Promis
   return row?.userId ?? null;
 }
 
+/** Where the user's SMS notifications go: their first verified number, or null when they have none. */
+export async function notificationNumber(db: Database, userId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ phoneNumber: phoneNumbers.phoneNumber })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.userId, userId), isNotNull(phoneNumbers.verifiedAt)))
+    .orderBy(asc(phoneNumbers.verifiedAt), asc(phoneNumbers.id))
+    .limit(1);
+  return row?.phoneNumber ?? null;
+}
+
 export async function hasVerifiedNumber(db: Database, userId: string): Promise<boolean> {
   const [row] = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.userId, userId), isNotNull(phoneNumbers.verifiedAt))).limit(1);
   return !!row;

@@ -11,7 +11,7 @@ export type UsageEntry = {
   direction: "inbound" | "outbound";
   number: string;
   messageSid?: string | null;
-  kind: "message" | "guidance" | "verification" | "reply";
+  kind: "message" | "guidance" | "verification" | "reply" | "notification";
   body: string;
   /** The provider's price in USD, when it returned one. */
   providerPrice?: number | null;

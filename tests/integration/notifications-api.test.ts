@@ -120,10 +120,10 @@ describe("notifications", () => {
 
   it("turning email off for a type sends no email but still notifies in-app", async () => {
     const before = await call(getPreferencesRoute, { key: bob.key });
-    expect(before.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: true });
+    expect(before.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: true, sms: false });
     const put = await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { email: false } } } });
     expect(put.status).toBe(200);
-    expect(put.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: false });
+    expect(put.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: false, sms: false });
 
     const task = await createTask(getDb(), alice.user.id, { title: "Quiet assignment", assigneeId: bob.user.id });
     await deliver("task.assigned", { taskId: task.id });
@@ -134,7 +134,7 @@ describe("notifications", () => {
     expect((await mailboxFor(bob.user.email)).some((m) => m.text.includes("Quiet assignment"))).toBe(false);
 
     await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { email: true } } } });
-    const invalid = await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { sms: true } } } });
+    const invalid = await call(putPreferencesRoute, { method: "PUT", key: bob.key, body: { channels: { "task.assigned": { fax: true } } } });
     expect(invalid.status).toBe(422);
   });
 

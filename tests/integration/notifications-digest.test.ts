@@ -9,6 +9,9 @@ import { ingestMessages } from "@/lib/messages/ingest";
 import { messageInputSchema } from "@/lib/messages/schemas";
 import { deliverChannel } from "@/lib/notifications/deliver";
 import { runDigests } from "@/lib/notifications/digest";
+import type { Actor } from "@/lib/auth/actor";
+import { createRoom } from "@/lib/rooms/create-room";
+import { updateRoom } from "@/lib/rooms/update-room";
 import { notificationJobs } from "@/lib/notifications/jobs";
 import { updateSettings } from "@/lib/notifications/settings";
 import { createTask } from "@/lib/tasks/create";
@@ -137,5 +140,44 @@ describe("digests", () => {
     const weekly = (await digestsOf(frank!.id)).filter((n) => n.type === "digest.weekly");
     expect(weekly).toHaveLength(1);
     expect(weekly[0]!.body).toBe(["Completed this week: 1 (up 1 from last week)", "Created this week: 5", "Open: 4, of which overdue: 2"].join("\n"));
+  });
+
+  it("lists the open incidents the user is a member of (not resolved, not archived), most severe first; nothing once they are closed", async () => {
+    const db = privateDb.handle.db;
+    const hana = await createUser(db, { email: "hana@digest.test", name: "Hana", password: "correct horse battery", role: "member" });
+    const ivan = await createUser(db, { email: "ivan@digest.test", name: "Ivan", password: "correct horse battery", role: "member" });
+    await db.update(users).set({ timezone: "Europe/Berlin" }).where(eq(users.id, hana.id));
+    await updateSettings(db, hana.id, { weeklyDigest: false }, new Date("2031-04-09T12:00:00Z"));
+    const actor = (userId: string): Actor => ({ userId, role: "member", via: "apiKey", scopes: ["rooms:read", "rooms:write"] });
+    const open = (by: string, title: string, severity: "sev1" | "sev2" | "sev3" | "sev4", members: string[]) =>
+      createRoom(db, actor(by), { title, description: "", severity, status: "investigating", members: members.map((userId) => ({ userId, role: "participant" as const })) });
+
+    const checkout = await open(ivan.id, "Checkout down", "sev1", [hana.id]);
+    const search = await open(hana.id, "Slow search", "sev3", []);
+    await updateRoom(db, actor(hana.id), search.id, { status: "monitoring" });
+    const old = await open(ivan.id, "Old outage", "sev2", [hana.id]);
+    await updateRoom(db, actor(ivan.id), old.id, { status: "resolved" });
+    const drill = await open(hana.id, "Archived drill", "sev2", []);
+    await updateRoom(db, actor(hana.id), drill.id, { status: "identified" });
+    await updateRoom(db, actor(hana.id), drill.id, { archived: true });
+    await open(ivan.id, "Not Hana's", "sev1", []);
+    const minor = await open(ivan.id, "Flaky test runner", "sev4", [hana.id]);
+
+    // 08:00 Berlin (CEST) on Thursday 10 April = 06:00 UTC.
+    await runDigests(db, new Date("2031-04-10T06:00:00Z"), jobs.boss);
+    let digests = await digestsOf(hana.id);
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.title).toBe("Your day: 2031-04-10");
+    expect(digests[0]!.body).toBe(["Open incidents (3):", "- [sev1] Checkout down (investigating)", "- [sev3] Slow search (monitoring)", "- [sev4] Flaky test runner (investigating)"].join("\n"));
+
+    // All closed: the next morning's digest would be empty, so nothing is sent.
+    await updateRoom(db, actor(ivan.id), checkout.id, { status: "resolved" });
+    await updateRoom(db, actor(hana.id), search.id, { archived: true });
+    await updateRoom(db, actor(ivan.id), minor.id, { status: "resolved" });
+    await runDigests(db, new Date("2031-04-11T06:00:00Z"), jobs.boss);
+    digests = await digestsOf(hana.id);
+    expect(digests).toHaveLength(1);
+    const [settings] = await db.select().from(notificationSettings).where(eq(notificationSettings.userId, hana.id));
+    expect(settings!.nextDailyAt!.toISOString()).toBe("2031-04-12T06:00:00.000Z");
   });
 });

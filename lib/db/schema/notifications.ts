@@ -56,7 +56,7 @@ export const notificationDeliveries = pgTable(
     notificationId: text()
       .notNull()
       .references(() => notifications.id, { onDelete: "cascade" }),
-    channel: text({ enum: ["in_app", "push", "email"] }).notNull(),
+    channel: text({ enum: ["in_app", "push", "email", "sms"] }).notNull(),
     status: text({ enum: ["pending", "sent", "skipped", "failed"] }).notNull().default("pending"),
     attempts: integer().notNull().default(0),
     /** Quiet hours: not sent before this instant (the end of the user's quiet hours). */
@@ -83,7 +83,7 @@ export const notificationPreferences = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     type: text().notNull(),
-    channel: text({ enum: ["in_app", "push", "email"] }).notNull(),
+    channel: text({ enum: ["in_app", "push", "email", "sms"] }).notNull(),
     enabled: boolean().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

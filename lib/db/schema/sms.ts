@@ -63,8 +63,8 @@ export const smsUsage = pgTable(
     number: text().notNull(),
     /** Twilio's MessageSid; inbound retries dedupe on it. */
     messageSid: text(),
-    /** What the message was for: a routed text, a guidance reply, a verification code, a reply from the inbox. */
-    kind: text({ enum: ["message", "guidance", "verification", "reply"] }).notNull(),
+    /** What the message was for: a routed text, a guidance reply, a verification code, a reply from the inbox, a notification. */
+    kind: text({ enum: ["message", "guidance", "verification", "reply", "notification"] }).notNull(),
     encoding: text({ enum: ["GSM-7", "UCS-2"] }).notNull(),
     segments: integer().notNull(),
     /** USD for the whole message. */

@@ -1,0 +1,124 @@
+import { expect, test, type APIRequestContext, type Browser, type TestInfo } from "@playwright/test";
+import { guardPage, sameOriginHeaders, signInViaPage } from "./helpers";
+import { mailTo } from "./server-fixtures";
+
+/**
+ * Notifications end to end, between two people on the same hub: the admin
+ * (this project's signed-in session) assigns tasks to a member who has the
+ * notification centre open in their own browser. Email goes to the SMTP sink
+ * that scripts/e2e-server.mjs runs beside the hub. (The webhook page's
+ * delivery and redeliver are covered by webhooks-page.spec.ts.)
+ */
+test.beforeEach(({ page }) => guardPage(page));
+
+/** A member created the way an admin adds people: an invite, accepted. */
+async function inviteMember(request: APIRequestContext, email: string, name: string, password: string): Promise<string> {
+  const headers = await sameOriginHeaders(request);
+  const invite = await request.post("/api/v1/admin/invites", { data: { email, role: "member" }, headers });
+  expect(invite.status()).toBe(201);
+  const { token } = (await invite.json()) as { token: string };
+  const accepted = await request.post(`/api/v1/invites/${token}/accept`, { data: { name, password }, headers });
+  expect(accepted.status()).toBe(201);
+  return ((await accepted.json()) as { user: { id: string } }).user.id;
+}
+
+/** The member's own browser: no session until they sign in. */
+async function memberBrowser(browser: Browser, testInfo: TestInfo, email: string, password: string) {
+  const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  guardPage(page);
+  await page.goto("/sign-in");
+  await signInViaPage(page, email, password);
+  await expect(page).toHaveURL(/\/inbox$/);
+  return { context, page };
+}
+
+async function assignTask(request: APIRequestContext, title: string, assigneeId: string): Promise<string> {
+  const res = await request.post("/api/v1/tasks", { data: { title, assigneeId }, headers: await sameOriginHeaders(request) });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+test("an assigned task notifies the assignee live; with email off for that type the next one is in-app only", async ({ request, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const email = `assignee-${stamp}@example.test`;
+  const password = "assignee password 123";
+  const memberId = await inviteMember(request, email, `Nia ${stamp}`, password);
+  const member = await memberBrowser(browser, testInfo, email, password);
+  const { page } = member;
+  try {
+    await page.goto("/notifications");
+    await expect(page.getByRole("heading", { name: "You are all caught up" })).toBeVisible();
+    await expect(page.locator("[data-realtime-status]").first()).toHaveAttribute("data-realtime-status", "connected");
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+    const list = page.getByTestId("notification-list").getByRole("listitem");
+
+    // 1. Assigned: the notification appears without a reload, the badge counts it, and an email goes out.
+    const first = `Replace the door sensor ${stamp}`;
+    const firstId = await assignTask(request, first, memberId);
+    const firstItem = list.filter({ hasText: first });
+    await expect(firstItem).toBeVisible();
+    await expect(firstItem.getByRole("link", { name: "Task assigned to you" })).toHaveAttribute("href", `/tasks?task=${firstId}`);
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications, 1 unread");
+    expect(navigations).toEqual([]);
+    await expect.poll(() => mailTo(testInfo, email).filter((mail) => mail.text.includes(first)).length, { timeout: 15_000 }).toBe(1);
+    const [mail] = mailTo(testInfo, email).filter((m) => m.text.includes(first));
+    expect(mail!.subject).toBe("Task assigned to you");
+    expect(mail!.text).toContain(`/tasks?task=${firstId}`);
+    expect(mail!.text).toContain("/api/v1/notifications/unsubscribe?token=");
+
+    // Read it (an unread one would absorb the next assignment as a burst).
+    await page.getByRole("button", { name: "Mark all read" }).click();
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications");
+
+    // 2. Settings → Notifications: email off for "Task assigned to me"; it sticks.
+    await page.goto("/settings/notifications");
+    const emailBox = page.getByRole("checkbox", { name: "Task assigned to me: Email" });
+    await expect(emailBox).toBeChecked();
+    const saved = page.waitForResponse((res) => res.url().endsWith("/api/v1/notifications/preferences") && res.request().method() === "PUT");
+    await emailBox.click();
+    expect((await saved).status()).toBe(200);
+    await expect(emailBox).not.toBeChecked();
+    await page.reload();
+    await expect(page.getByRole("checkbox", { name: "Task assigned to me: Email" })).not.toBeChecked();
+    await expect(page.getByRole("checkbox", { name: "Task assigned to me: In app" })).toBeChecked();
+    // The matrix with its SMS column and the room types, light and dark, for review.
+    await expect(page.getByRole("checkbox", { name: "Mentioned in an incident room: SMS" })).not.toBeChecked();
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: testInfo.outputPath(`preferences-${colorScheme}.png`), fullPage: true });
+    }
+    await page.emulateMedia({ colorScheme: null });
+
+    // 3. The next assignment still notifies in the app, live.
+    await page.goto("/notifications");
+    await expect(page.locator("[data-realtime-status]").first()).toHaveAttribute("data-realtime-status", "connected");
+    const second = `Order spare batteries ${stamp}`;
+    await assignTask(request, second, memberId);
+    await expect(list.filter({ hasText: second })).toBeVisible();
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications, 1 unread");
+    await page.getByRole("button", { name: "Mark all read" }).click();
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications");
+
+    // 4. Email back on, and a third assignment: its email arriving means any email the second
+    // one could have queued (earlier, on the same queue) has gone out too. It never did.
+    await page.goto("/settings/notifications");
+    const again = page.waitForResponse((res) => res.url().endsWith("/api/v1/notifications/preferences") && res.request().method() === "PUT");
+    await page.getByRole("checkbox", { name: "Task assigned to me: Email" }).click();
+    expect((await again).status()).toBe(200);
+    await expect(page.getByRole("checkbox", { name: "Task assigned to me: Email" })).toBeChecked();
+    const third = `Test the siren ${stamp}`;
+    await assignTask(request, third, memberId);
+    await expect.poll(() => mailTo(testInfo, email).filter((m) => m.text.includes(third)).length, { timeout: 15_000 }).toBe(1);
+    expect(mailTo(testInfo, email).filter((m) => m.text.includes(second))).toEqual([]);
+    expect(mailTo(testInfo, email).map((m) => m.subject)).toEqual(["Task assigned to you", "Task assigned to you"]);
+    await page.goto("/notifications");
+    await expect(list.filter({ hasText: third })).toBeVisible();
+    await expect(list.filter({ hasText: second })).toBeVisible();
+  } finally {
+    await member.context.close();
+  }
+});
