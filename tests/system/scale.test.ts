@@ -351,10 +351,10 @@ describe.skipIf(!adminUrl || !redisUrl)("several instances act as one", () => {
         .filter((line) => line.msg === "scheduler heartbeat" && manualJobIds.includes(line.jobId as string))
         .map((line) => line.jobId as string),
     );
-    // Every job ran, none twice, and both workers took a share (each fetches one job per 2 s poll).
+    // Every job ran, none twice. How they split between the workers is not
+    // fixed: a worker that finds a full batch polls again at once, so one
+    // of them may drain the whole backlog.
     expect(ranOn.flat().sort()).toEqual([...manualJobIds].sort());
-    expect(ranOn[0]!.length).toBeGreaterThan(0);
-    expect(ranOn[1]!.length).toBeGreaterThan(0);
   });
 
   it("fires each task reminder exactly once, with two workers and two web instances", async () => {
