@@ -46,6 +46,8 @@ test("each admin section renders its charts, with a CSV per chart", async ({ pag
     const csv = await page.request.get(href!);
     expect(csv.status()).toBe(200);
     expect(csv.headers()["content-type"]).toContain("text/csv");
+    // Wide tables scroll inside their card; the page itself never scrolls sideways (a phone's More sheet would slide off).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), section.path).toBeLessThanOrEqual(0);
   }
 });
 

@@ -28,6 +28,8 @@ test("sign-in returns to the page asked for, and never to another site", async (
   await page.goto("/sign-in?callbackUrl=%2Fsettings%2Fappearance");
   await signInViaPage(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/settings\/appearance$/);
+  // Leave the hub first, so nothing the signed-in page starts can abort the next navigation.
+  await page.goto("about:blank");
   await page.context().clearCookies();
   await page.goto("/sign-in?callbackUrl=%2F%2Fevil.example%2F");
   await signInViaPage(page, ADMIN.email, ADMIN.password);

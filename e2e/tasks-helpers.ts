@@ -32,6 +32,8 @@ export function taskRow(page: Page, title: string) {
 
 /** Opens a task's drawer from its row (the title button, not the reorder handle). */
 export async function openTask(page: Page, title: string): Promise<void> {
+  // A toast pauses while the pointer is over it, so one covering the row would never leave: dismiss them.
+  for (const dismiss of await page.getByRole("button", { name: "Dismiss" }).all()) await dismiss.click({ timeout: 2_000 }).catch(() => {});
   await taskRow(page, title).locator("button", { hasText: title }).click();
   await expect(page.getByRole("dialog", { name: "Task details" })).toBeVisible();
 }

@@ -53,7 +53,7 @@ export function DashboardFrame<T>({ report, label, children }: { report: { data:
             <div key={i} className="h-[70px] animate-pulse rounded-xl bg-slate-100 dark:bg-slate-800" />
           ))}
         </div>
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           {Array.from({ length: 4 }, (_, i) => (
             <div key={i} className="h-72 animate-pulse rounded-xl bg-slate-100 dark:bg-slate-800" />
           ))}
@@ -72,7 +72,7 @@ export function DashboardFrame<T>({ report, label, children }: { report: { data:
 }
 
 export function Grid({ children }: { children: ReactNode }) {
-  return <div className="grid gap-6 lg:grid-cols-2">{children}</div>;
+  return <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">{children}</div>;
 }
 
 export const percent = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(value === 1 || value === 0 ? 0 : 1)} %`);

@@ -53,7 +53,7 @@ export function SmsAnalyticsDashboard({ initialByDay, initialByUser, initialOutb
           <EmptyState icon={<ChartIcon className="size-7" />} title="No SMS traffic yet" description="Point your Twilio number's messaging webhook at this hub (see docs/sms.md); charts fill in as texts arrive." />
         </Card>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <ChartCard title="Volume per day" label="SMS volume per day">
             <BarChart data={byDay.data.groups}>
               <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
@@ -97,7 +97,7 @@ export function SmsAnalyticsDashboard({ initialByDay, initialByUser, initialOutb
         </div>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Top senders" description="Inbound numbers by volume; unknown-sender attempts are numbers nobody has verified." />
           <ul aria-label="Top senders" className="divide-y divide-slate-200 px-4 pb-2 sm:px-5 dark:divide-slate-800">
