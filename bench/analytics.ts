@@ -16,12 +16,11 @@
  *   3. requests each endpoint --requests times, one at a time, for the default
  *      30-day range and for the whole --days range: p50 and p95.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { runMigrations } from "../lib/db/migrate";
-import { percentile, root, startServer, table, type Server } from "./lib";
+import { percentile, root, seedApiKey, startServer, table, throwawayDatabase, type Server } from "./lib";
 
 const args = new Map(process.argv.slice(2).map((arg, i, all) => [arg, all[i + 1]]));
 const MESSAGES = Number(args.get("--messages") ?? 1_000_000);
@@ -29,24 +28,8 @@ const TASKS = Number(args.get("--tasks") ?? 100_000);
 const REQUESTS = Number(args.get("--requests") ?? 40);
 const DAYS = Number(args.get("--days") ?? 365);
 const USERS = 20;
-const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-const dbName = `mh_bench_an_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-const databaseUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const database = throwawayDatabase("mh_bench_an");
+const databaseUrl = database.url;
 
 const seconds = (start: number) => ((Date.now() - start) / 1000).toFixed(1);
 
@@ -103,19 +86,6 @@ async function seed(db: pg.Pool): Promise<void> {
   await db.query("analyze");
 }
 
-async function keyFor(db: pg.Pool, userId: string, scopes: string[]): Promise<string> {
-  const prefix = randomBytes(4).toString("hex");
-  const key = `mh_${prefix}_${randomBytes(32).toString("base64url")}`;
-  await db.query("insert into api_keys (id, user_id, name, prefix, hash, scopes) values ($1, $2, 'bench', $3, $4, $5)", [
-    `key_${randomBytes(8).toString("hex")}`,
-    userId,
-    prefix,
-    createHash("sha256").update(key).digest("hex"),
-    scopes,
-  ]);
-  return key;
-}
-
 async function measure(url: string, key: string, path: string, count: number): Promise<{ p50: number; p95: number; status: number }> {
   const times: number[] = [];
   let status = 0;
@@ -130,13 +100,13 @@ async function measure(url: string, key: string, path: string, count: number): P
 }
 
 async function main(): Promise<void> {
-  await admin(`create database ${dbName}`);
+  await database.create();
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let hub: Server | undefined;
   try {
     await runMigrations(db);
     await db.query("insert into users (id, email, name, role) values ('usr_benchadmin', 'bench@example.test', 'Bench admin', 'admin')");
-    const adminKey = await keyFor(db, "usr_benchadmin", ["admin", "messages:read", "tasks:read"]);
+    const adminKey = await seedApiKey(db, "usr_benchadmin", ["admin", "messages:read", "tasks:read"]);
     await seed(db);
 
     // A build still being written (seeding takes minutes, so the two may overlap): wait for it, bounded.
@@ -158,7 +128,7 @@ async function main(): Promise<void> {
     const counts = (await db.query("select (select count(*) from analytics_message_daily)::int as m, (select count(*) from analytics_sender_daily)::int as s, (select count(*) from analytics_task_daily)::int as t")).rows[0];
     console.log(`backfill of ${DAYS} days finished ${seconds(booted)} s after the server started (rollup rows: ${counts.m} message, ${counts.s} sender, ${counts.t} task)`);
 
-    const memberKey = await keyFor(db, "usr_bench1", ["messages:read", "tasks:read"]);
+    const memberKey = await seedApiKey(db, "usr_bench1", ["messages:read", "tasks:read"]);
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     const rows: Record<string, string | number>[] = [];
@@ -187,7 +157,7 @@ async function main(): Promise<void> {
   } finally {
     await hub?.stop();
     await db.end();
-    await admin(`drop database if exists ${dbName} with (force)`);
+    await database.drop();
   }
 }
 

@@ -15,9 +15,9 @@
  *   3. sync of N messages in pages of 500: total time and p99 per page;
  *   4. search p95 over M messages (seeded with generate_series).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { load, percentile, startServer, table } from "./lib";
+import { load, percentile, seedApiKey, startServer, table, throwawayDatabase } from "./lib";
 
 const args = new Map(process.argv.slice(2).map((arg, i, all) => [arg, all[i + 1]]));
 const BATCHES = Number(args.get("--batches") ?? 100);
@@ -27,24 +27,8 @@ const SEARCH_ROWS = Number(args.get("--search") ?? 1_000_000);
 const QUERIES = Number(args.get("--queries") ?? 200);
 const BATCH_SIZE = 500;
 const BATCH_CONCURRENCY = 4;
-const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-const dbName = `mh_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-const databaseUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const database = throwawayDatabase("mh_bench");
+const databaseUrl = database.url;
 
 let counter = 0;
 function message(prefix: string): Record<string, unknown> {
@@ -87,8 +71,8 @@ async function api(url: string, key: string, path: string, init: RequestInit = {
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-await admin(`create database ${dbName}`);
-console.log(`database ${dbName}`);
+await database.create();
+console.log(`database ${database.name}`);
 const db = new pg.Pool({ connectionString: databaseUrl, max: BATCH_CONCURRENCY + 2 });
 const hub = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: "20" });
 try {
@@ -239,7 +223,7 @@ try {
 } finally {
   await hub.stop();
   await db.end();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await database.drop();
 }
 
 /**
@@ -283,16 +267,7 @@ async function seedUser(db: pg.Pool, label: string, rows: number): Promise<{ use
   return { userId, rows };
 }
 
-/** A key for a seeded user, stored the way createApiKey stores one (only the SHA-256 of the key). */
-async function keyFor(user: { userId: string }, scopes = ["messages:read", "messages:write"]): Promise<string> {
-  const prefix = randomBytes(4).toString("hex");
-  const key = `mh_${prefix}_${randomBytes(32).toString("base64url")}`;
-  await db.query("insert into api_keys (id, user_id, name, prefix, hash, scopes) values ($1, $2, 'bench', $3, $4, $5)", [
-    `key_${randomBytes(8).toString("hex")}`,
-    user.userId,
-    prefix,
-    createHash("sha256").update(key).digest("hex"),
-    scopes,
-  ]);
-  return key;
+/** A key for a seeded user, with the inbox scopes unless told otherwise. */
+function keyFor(user: { userId: string }, scopes = ["messages:read", "messages:write"]): Promise<string> {
+  return seedApiKey(db, user.userId, scopes);
 }

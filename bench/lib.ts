@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 
 /** Shared helpers for the benchmarks: start the real server, load it, summarise. */
 export const root = path.resolve(import.meta.dirname, "..");
@@ -80,4 +82,39 @@ export function percentile(values: number[], p: number): number {
 
 export function table(rows: Array<Record<string, string | number>>): void {
   console.table(rows);
+}
+
+/**
+ * A throwaway database on the PostgreSQL server at BENCH_ADMIN_URL (default
+ * the local one): `create()` before the run, `drop()` in its finally.
+ */
+export function throwawayDatabase(prefix: string): { name: string; url: string; create: () => Promise<void>; drop: () => Promise<void> } {
+  const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  return { name, url: url.toString(), create: () => admin(`create database ${name}`), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** An API key for a seeded user, stored the way createApiKey stores one (only the SHA-256 of the key). */
+export async function seedApiKey(db: pg.Pool, userId: string, scopes: string[]): Promise<string> {
+  const prefix = randomBytes(4).toString("hex");
+  const key = `mh_${prefix}_${randomBytes(32).toString("base64url")}`;
+  await db.query("insert into api_keys (id, user_id, name, prefix, hash, scopes) values ($1, $2, 'bench', $3, $4, $5)", [
+    `key_${randomBytes(8).toString("hex")}`,
+    userId,
+    prefix,
+    createHash("sha256").update(key).digest("hex"),
+    scopes,
+  ]);
+  return key;
 }
