@@ -214,7 +214,7 @@ test("edit with history, delete with a placeholder, pin to the timeline, search"
   await edited.getByRole("button", { name: "Message actions" }).click();
   await page.getByRole("menuitem", { name: "Delete" }).click();
   await page.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete message" }).click();
-  await expect(messages(page).getByText("message deleted")).toBeVisible();
+  await expect(messages(page).getByText("message deleted", { exact: true })).toBeVisible();
   await expect(messages(page).getByText(`final wording ${stamp}`)).toHaveCount(0);
 });
 
