@@ -2,6 +2,7 @@
 import { startTracing } from "@/lib/tracing/boot";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket as NetSocket } from "node:net";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type Config } from "@/lib/config/env";
@@ -20,6 +21,7 @@ import { attachRealtime, type Realtime } from "@/server/realtime/index";
 import { jobRegistrars, socketRegistrars } from "@/server/features";
 import { securityHeaders } from "@/server/security-headers";
 import { handleWorkerRequest } from "@/server/worker-probes";
+import { createApiRouter } from "@/server/api-router";
 
 export type RunningServer = {
   url: string;
@@ -92,6 +94,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const nextApp = serveHttp ? next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT, customServer: true }) : undefined;
   await nextApp?.prepare();
   const handle = nextApp?.getRequestHandler();
+  // API route handlers are served directly; pages and next-auth go through Next.
+  const api = serveHttp ? createApiRouter(path.join(process.cwd(), "app")) : undefined;
   const upgrade = dev ? nextApp?.getUpgradeHandler() : undefined;
 
   let shuttingDown = false;
@@ -133,7 +137,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
       return;
     }
     runWithContext({ requestId }, () => {
-      handle(req, res).catch((error: unknown) => {
+      const serve = async () => {
+        if (!(await api?.handle(req, res))) await handle(req, res);
+      };
+      serve().catch((error: unknown) => {
         log.error({ err: error }, "request handler crashed");
         if (!res.headersSent) {
           res.statusCode = 500;

@@ -74,9 +74,12 @@ describe("deploy/Dockerfile", () => {
   });
 
   it("copies into the runtime image every local module the server imports, and the files it reads", () => {
-    // Follow imports from the entry point, as tsx will at boot.
+    // Follow imports from the entry point, as tsx will at boot, and from every
+    // API route module, which the server's API router imports on first use.
     const seen = new Set<string>();
-    const queue = ["server/index.ts"];
+    const routes = readdirSync(path.join(root, "app/api"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith("route.ts"));
+    expect(routes.length).toBeGreaterThan(50);
+    const queue = ["server/index.ts", ...routes.map((file) => `app/api/${file}`)];
     while (queue.length > 0) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
@@ -92,7 +95,7 @@ describe("deploy/Dockerfile", () => {
     const copied = final("COPY")
       .filter((copy) => !(copy as Instruction & { getFromFlag: () => unknown }).getFromFlag())
       .flatMap((copy) => (copy.getArgumentsContent() ?? "").split(/\s+/).slice(0, -1));
-    const needed = new Set([...seen].map((file) => file.split("/")[0]!));
+    const needed = new Set([...seen].map((file) => (file.startsWith("app/api/") ? "app/api" : file.split("/")[0]!)));
     // Read at runtime, not imported: migrations, the Next config, and the path aliases tsx resolves "@/…" with.
     for (const file of ["db", "next.config.mjs", "tsconfig.json", "package.json"]) needed.add(file);
     expect([...needed].filter((entry) => !copied.includes(entry)).sort()).toEqual([]);

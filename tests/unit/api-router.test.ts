@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiRouter, type ApiRouter } from "@/server/api-router";
+
+/**
+ * The API router over a throwaway app directory of route modules, behind a
+ * real HTTP server whose fallback stands in for Next.
+ */
+let dir: string;
+let server: Server;
+let base: string;
+let router: ApiRouter;
+
+function route(folder: string, source: string): void {
+  mkdirSync(path.join(dir, folder), { recursive: true });
+  writeFileSync(path.join(dir, folder, "route.js"), source);
+}
+
+const echo = (name: string) => `export async function GET(req, { params }) {
+  return Response.json({ route: ${JSON.stringify(name)}, params: await params, url: req.url, ip: req.headers.get("x-hub-client-ip") });
+}`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "mh-api-router-"));
+  route("api/health", echo("health"));
+  route("api/v1/items", `${echo("items")}
+export async function POST(req) {
+  const text = await req.text();
+  const headers = new Headers({ "content-type": "text/plain" });
+  headers.append("set-cookie", "a=1; Path=/");
+  headers.append("set-cookie", "b=2; Path=/");
+  return new Response("got " + text.length + " bytes: " + text.slice(0, 5), { status: 201, headers });
+}`);
+  route("api/v1/items/export", `export async function GET() {
+  const chunk = "x".repeat(64 * 1024);
+  let sent = 0;
+  return new Response(new ReadableStream({ pull(controller) { if (sent++ < 16) controller.enqueue(new TextEncoder().encode(chunk)); else controller.close(); } }));
+}`);
+  route("api/v1/items/[id]", echo("item"));
+  route("api/v1/items/[id]/tags", echo("item tags"));
+  route("api/v1/files/[...path]", echo("files"));
+  route("api/auth/[...nextauth]", echo("next-auth"));
+  router = createApiRouter(dir);
+  server = createServer((req, res) => {
+    req.headers["x-hub-client-ip"] = "198.51.100.7";
+    void router.handle(req, res).then((served) => {
+      if (!served) res.end("next");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const get = async (pathname: string, init?: RequestInit) => {
+  const res = await fetch(`${base}${pathname}`, init);
+  const text = await res.text();
+  return { res, text, json: text.startsWith("{") ? JSON.parse(text) : null };
+};
+
+describe("the API router", () => {
+  it("finds every route module except next-auth's", () => {
+    expect([...router.patterns].sort()).toEqual([
+      "/api/health",
+      "/api/v1/files/[...path]",
+      "/api/v1/items",
+      "/api/v1/items/[id]",
+      "/api/v1/items/[id]/tags",
+      "/api/v1/items/export",
+    ]);
+  });
+
+  it("prefers a static segment to a parameter, and decodes parameters", async () => {
+    expect((await get("/api/v1/items/export")).text).toHaveLength(16 * 64 * 1024);
+    expect((await get("/api/v1/items/it%20em?x=1")).json).toMatchObject({ route: "item", params: { id: "it em" } });
+    expect((await get("/api/v1/items/abc/tags")).json).toMatchObject({ route: "item tags", params: { id: "abc" } });
+    expect((await get("/api/v1/files/a/b/c.txt")).json).toMatchObject({ route: "files", params: { path: ["a", "b", "c.txt"] } });
+  });
+
+  it("gives the handler the server's client address and the full URL with its query", async () => {
+    const { json } = await get("/api/v1/items?limit=5", { headers: { "x-hub-client-ip": "203.0.113.66" } });
+    expect(json.ip).toBe("198.51.100.7");
+    expect(new URL(json.url).pathname + new URL(json.url).search).toBe("/api/v1/items?limit=5");
+  });
+
+  it("streams the request body in and keeps status and every Set-Cookie on the way out", async () => {
+    const body = "y".repeat(300_000);
+    const { res, text } = await get("/api/v1/items", { method: "POST", body });
+    expect(res.status).toBe(201);
+    expect(text).toBe("got 300000 bytes: yyyyy");
+    expect(res.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+  });
+
+  it("hands back what it does not serve: unknown paths, methods a module lacks, next-auth, malformed escapes", async () => {
+    expect((await get("/api/v1/nothing")).text).toBe("next");
+    expect((await get("/api/v1/items/abc", { method: "DELETE" })).text).toBe("next");
+    expect((await get("/api/auth/session")).text).toBe("next");
+    expect((await get("/api/v1/items/%E0%A4%A")).text).toBe("next");
+    expect((await get("/inbox")).text).toBe("next");
+  });
+});
