@@ -23,6 +23,11 @@ export function connectDatabase(url: string, options: { max?: number; applicatio
     max: options.max ?? 10,
     application_name: options.applicationName ?? "message-hub",
     idleTimeoutMillis: 30_000,
+    // No JIT. The hub's queries are short OLTP and analytics reads whose row
+    // estimates (generate_series, unions) can cross jit_above_cost; LLVM then
+    // spends seconds compiling a query that runs in milliseconds. PGlite has
+    // no JIT and ignores the setting.
+    options: "-c jit=off",
   });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
