@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { connectDatabase } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
+import { connectDatabase, getDb } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { pendingMigrations, runMigrations } from "@/lib/db/migrate";
 
@@ -29,6 +30,26 @@ async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void>
     },
   };
 }
+
+describe("database connections", () => {
+  // PGlite has no JIT to switch off.
+  it.skipIf(!inject("adminDatabaseUrl"))("run with JIT off, so a query with a large row estimate does not spend seconds compiling", async () => {
+    const handle = connectDatabase(inject("adminDatabaseUrl")!, { max: 1 });
+    try {
+      const { rows } = await handle.pool.query<{ jit: string }>("show jit");
+      expect(rows[0]!.jit).toBe("off");
+    } finally {
+      await handle.pool.end();
+    }
+  });
+});
+
+describe("planner statistics", () => {
+  it("samples the inbox search column deeply enough to choose between the GIN index and the newest-first walk", async () => {
+    const result = await getDb().execute<{ target: number }>(sql`select attstattarget::int as target from pg_attribute where attrelid = 'messages'::regclass and attname = 'search'`);
+    expect(result.rows[0]!.target).toBe(1000);
+  });
+});
 
 describe("migrations", () => {
   it("run once when several instances start together", async () => {
