@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "@/lib/db/client";
 import { splitRange, type Range } from "@/lib/analytics/range";
 import { rolledThrough } from "@/lib/analytics/rollup";
-import { COLUMNS, combined, messageSource, senderSource } from "@/lib/analytics/sources";
+import { COLUMNS, combined, messageSource, senderTotals } from "@/lib/analytics/sources";
 import { fill, rows } from "@/lib/analytics/db-rows";
 import { tasksReport } from "@/lib/analytics/tasks";
 
@@ -17,7 +17,7 @@ export async function insightsReport(db: Queryable, userId: string, range: Range
   const split = splitRange(range, through);
   const mine = sql`user_id = ${userId}`;
   const m = combined(split, "analytics_message_daily", COLUMNS.message, messageSource, mine);
-  const s = combined(split, "analytics_sender_daily", COLUMNS.sender, senderSource, mine);
+  const s = senderTotals(split, mine);
   const [perDay, senders, tasks] = await Promise.all([
     rows<{ day: string; count: number }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, sum(count)::int as count from ${m} m group by 1`),
     rows<{ sender: string; count: number }>(db, sql`select sender, sum(count)::int as count from ${s} s group by 1 order by 2 desc, 1 limit 10`),

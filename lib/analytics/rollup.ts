@@ -76,6 +76,13 @@ async function rollDays(tx: Queryable, from: string, to: string): Promise<void> 
     await tx.execute(sql`delete from ${sql.raw(table)} where day between ${from}::date and ${to}::date`);
     await tx.execute(sql`insert into ${sql.raw(table)} (${sql.raw(columns)}) select ${sql.raw(columns)} from (${source(start, end)}) s`);
   }
+  // Every month these days fall in, summed again from its daily rows.
+  const firstMonth = sql`date_trunc('month', ${from}::date)::date`;
+  const afterLastMonth = sql`(date_trunc('month', ${to}::date) + interval '1 month')::date`;
+  await tx.execute(sql`delete from analytics_sender_monthly where month >= ${firstMonth} and month < ${afterLastMonth}`);
+  await tx.execute(sql`insert into analytics_sender_monthly (month, user_id, sender, count)
+    select date_trunc('month', day)::date, user_id, sender, sum(count)::int from analytics_sender_daily
+    where day >= ${firstMonth} and day < ${afterLastMonth} group by 1, 2, 3`);
 }
 
 async function setState(tx: Queryable, day: string): Promise<void> {

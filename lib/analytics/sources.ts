@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Split } from "@/lib/analytics/range";
+import { addDays, type Split } from "@/lib/analytics/range";
 
 /**
  * The raw-table aggregations behind each rollup table. The rollup job
@@ -78,6 +78,35 @@ export function combined(split: Split, table: string, columns: string, source: (
   if (parts.length === 0) parts.push(sql`select ${sql.raw(columns)} from ${sql.raw(table)} where false`);
   return sql`(${sql.join(parts, sql` union all `)})`;
 }
+
+/**
+ * Senders over a split: whole calendar months of the rolled part from the
+ * monthly table, its partial months at either end from the daily one, and
+ * the live part from the raw rows. Columns: user_id, sender, count.
+ */
+export function senderTotals(split: Split, where: SQL = sql`true`): SQL {
+  const parts: SQL[] = [];
+  if (split.rolled) {
+    const { from, to } = split.rolled;
+    const firstWhole = from.endsWith("-01") ? from : firstOfNextMonth(from);
+    const lastWhole = lastOfMonth(to) === to ? to : addDays(firstOfMonth(to), -1);
+    if (firstWhole <= lastWhole) {
+      parts.push(sql`select user_id, sender, count from analytics_sender_monthly where month between ${firstWhole}::date and ${firstOfMonth(lastWhole)}::date and ${where}`);
+      if (from < firstWhole) parts.push(sql`select user_id, sender, count from analytics_sender_daily where day between ${from}::date and ${addDays(firstWhole, -1)}::date and ${where}`);
+      if (lastWhole < to) parts.push(sql`select user_id, sender, count from analytics_sender_daily where day between ${addDays(lastWhole, 1)}::date and ${to}::date and ${where}`);
+    } else {
+      parts.push(sql`select user_id, sender, count from analytics_sender_daily where day between ${from}::date and ${to}::date and ${where}`);
+    }
+  }
+  if (split.live) parts.push(sql`select user_id, sender, count from (${senderSource(split.live.start, split.live.end)}) live where ${where}`);
+  if (parts.length === 0) parts.push(sql`select user_id, sender, count from analytics_sender_daily where false`);
+  return sql`(${sql.join(parts, sql` union all `)})`;
+}
+
+const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
+/** The first day of the month after `day`'s: 32 days past the 1st always lands in the next month. */
+const firstOfNextMonth = (day: string) => firstOfMonth(addDays(firstOfMonth(day), 32));
+const lastOfMonth = (day: string) => addDays(firstOfNextMonth(day), -1);
 
 export const COLUMNS = {
   message: "day, user_id, device_id, type, count, latency_ms_sum",

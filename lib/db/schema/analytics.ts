@@ -5,7 +5,7 @@ import { bigint, date, doublePrecision, index, integer, pgTable, primaryKey, tex
  * hub.analytics-rollup job (lib/analytics/rollup.ts), plus two tables that
  * have no raw source to roll up from: who was active each day, and hourly
  * snapshots of device status. Days are UTC dates. A rolled-up day is a
- * record of the day as it closed; lib/analytics/README.md says what that
+ * record of the day as it closed; docs/analytics.md (Rollups) says what that
  * means for rows changed afterwards.
  */
 
@@ -49,6 +49,23 @@ export const analyticsSenderDaily = pgTable(
     count: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.userId, t.sender] }), index("analytics_sender_daily_user_idx").on(t.userId, t.day)],
+);
+
+/**
+ * The same counts summed per calendar month, recomputed from the daily rows
+ * of every month the job rolls into. A range reads whole months from here
+ * and its partial months from the daily table: a year's top senders
+ * aggregate twelve rows per sender instead of 365.
+ */
+export const analyticsSenderMonthly = pgTable(
+  "analytics_sender_monthly",
+  {
+    month: date({ mode: "string" }).notNull(),
+    userId: text().notNull(),
+    sender: text().notNull(),
+    count: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.userId, t.sender] }), index("analytics_sender_monthly_user_idx").on(t.userId, t.month)],
 );
 
 /**
