@@ -4,11 +4,13 @@
  * measured in the same run (GET /api/health, the floor of any request, and
  * the messages report computed from the raw tables with no rollups).
  *
- *   npx next build && nice npx tsx bench/analytics.ts [--messages 1000000] [--tasks 100000] [--requests 40] [--days 365]
+ *   npx next build && nice npx tsx bench/analytics.ts [--messages 1000000] [--tasks 100000] [--requests 40] [--days 365] [--keep] [--database URL]
  *
  * It creates a throwaway database on postgres://postgres@127.0.0.1:5432
- * (override with BENCH_ADMIN_URL) and drops it at the end. Every loop is
- * bounded by a count.
+ * (override with BENCH_ADMIN_URL) and drops it at the end. `--keep` leaves
+ * it in place and prints its URL; `--database URL` measures a database a
+ * kept run seeded (its rollups are cleared so the backfill runs again) and
+ * leaves it alone. Every loop is bounded by a count.
  *   1. seeds users, devices, messages, tasks, rooms and sign-ins with
  *      generate_series, spread over the last --days days;
  *   2. starts the server, whose analytics job backfills the rollups on its
@@ -22,14 +24,17 @@ import pg from "pg";
 import { runMigrations } from "../lib/db/migrate";
 import { percentile, root, seedApiKey, startServer, table, throwawayDatabase, type Server } from "./lib";
 
-const args = new Map(process.argv.slice(2).map((arg, i, all) => [arg, all[i + 1]]));
+const argv = process.argv.slice(2);
+const args = new Map(argv.map((arg, i, all) => [arg, all[i + 1]]));
 const MESSAGES = Number(args.get("--messages") ?? 1_000_000);
 const TASKS = Number(args.get("--tasks") ?? 100_000);
 const REQUESTS = Number(args.get("--requests") ?? 40);
 const DAYS = Number(args.get("--days") ?? 365);
 const USERS = 20;
+const KEEP = argv.includes("--keep");
+const REUSE = args.get("--database");
 const database = throwawayDatabase("mh_bench_an");
-const databaseUrl = database.url;
+const databaseUrl = REUSE ?? database.url;
 
 const seconds = (start: number) => ((Date.now() - start) / 1000).toFixed(1);
 
@@ -83,7 +88,9 @@ async function seed(db: pg.Pool): Promise<void> {
   await db.query(`insert into audit_log (id, actor_id, action, created_at)
     select 'aud_b' || g, 'usr_bench' || (1 + g % ${USERS}), case when g % 10 = 0 then 'auth.sign_in_failed' else 'auth.sign_in' end, now() - make_interval(mins => g * 72)
     from generate_series(1, ${DAYS * 20}) g`);
-  await db.query("analyze");
+  // What autovacuum does to a table after a bulk load: statistics, and the
+  // visibility map that lets the partial unread index answer without the heap.
+  await db.query("vacuum analyze");
 }
 
 async function measure(url: string, key: string, path: string, count: number): Promise<{ p50: number; p95: number; status: number }> {
@@ -100,14 +107,19 @@ async function measure(url: string, key: string, path: string, count: number): P
 }
 
 async function main(): Promise<void> {
-  await database.create();
+  if (!REUSE) await database.create();
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let hub: Server | undefined;
   try {
-    await runMigrations(db);
-    await db.query("insert into users (id, email, name, role) values ('usr_benchadmin', 'bench@example.test', 'Bench admin', 'admin')");
+    if (REUSE) {
+      await db.query("truncate analytics_rollup_state, analytics_message_daily, analytics_ingest_daily, analytics_sender_daily, analytics_sender_monthly, analytics_room_daily, analytics_task_daily");
+      await db.query("delete from api_keys where name = 'bench'");
+    } else {
+      await runMigrations(db);
+      await db.query("insert into users (id, email, name, role) values ('usr_benchadmin', 'bench@example.test', 'Bench admin', 'admin')");
+      await seed(db);
+    }
     const adminKey = await seedApiKey(db, "usr_benchadmin", ["admin", "messages:read", "tasks:read"]);
-    await seed(db);
 
     // A build still being written (seeding takes minutes, so the two may overlap): wait for it, bounded.
     for (let waited = 0; !existsSync(path.join(root, ".next/BUILD_ID")); waited++) {
@@ -157,7 +169,8 @@ async function main(): Promise<void> {
   } finally {
     await hub?.stop();
     await db.end();
-    await database.drop();
+    if (KEEP && !REUSE) console.log(`kept the database: ${databaseUrl}`);
+    else if (!REUSE) await database.drop();
   }
 }
 
