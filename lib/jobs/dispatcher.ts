@@ -31,6 +31,9 @@ export type DispatchedEvent = {
   createdAt: Date;
 };
 
+/** What the dispatcher knows of an event when it decides which consumers get a job. */
+export type ClaimedEvent = Pick<DispatchedEvent, "id" | "type" | "userId" | "data">;
+
 /** Work a consumer wants done after its transaction commits (realtime publish, a kick). */
 export type AfterCommit = () => Promise<void> | void;
 
@@ -45,6 +48,13 @@ export type OutboxConsumer = {
    * runs at most once per event that commits.
    */
   handle: (tx: Tx, event: DispatchedEvent, context: { boss: PgBoss }) => Promise<AfterCommit | void>;
+  /**
+   * Optional: which events of a claimed batch this consumer has work for,
+   * decided in the dispatcher's transaction. An event left out gets no job
+   * for this consumer, so a message nobody subscribed to costs no jobs. It
+   * may leave out only events handle() would do nothing for.
+   */
+  relevant?: (tx: Tx, events: readonly ClaimedEvent[]) => Promise<ReadonlySet<string>>;
   /** pg-boss retries of a failing job (default 10, backing off from 5 s). */
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -98,7 +108,7 @@ export async function dispatchPending(db: Database, options: DispatchOptions): P
     // SKIP LOCKED: concurrent dispatchers (several worker instances) take
     // disjoint batches instead of queueing behind each other.
     const claimed = await tx
-      .select({ id: outboxEvents.id, type: outboxEvents.type })
+      .select({ id: outboxEvents.id, type: outboxEvents.type, userId: outboxEvents.userId, data: outboxEvents.data })
       .from(outboxEvents)
       .where(
         and(
@@ -112,10 +122,17 @@ export async function dispatchPending(db: Database, options: DispatchOptions): P
       .for("update", { skipLocked: true });
     if (claimed.length === 0) return { events: 0, jobs: 0 };
 
+    const events = claimed.map((event) => ({ ...event, data: event.data as Record<string, unknown> }));
+    const relevant = new Map<OutboxConsumer, ReadonlySet<string>>();
+    for (const consumer of options.consumers) {
+      const wanted = events.filter((event) => wants(consumer, event.type));
+      if (consumer.relevant && wanted.length > 0) relevant.set(consumer, await consumer.relevant(tx, wanted));
+    }
     const jobs: PgBoss.JobInsert[] = [];
-    for (const event of claimed) {
+    for (const event of events) {
       for (const consumer of options.consumers) {
         if (!wants(consumer, event.type)) continue;
+        if (relevant.get(consumer)?.has(event.id) === false) continue;
         const queue = consumerQueue(consumer);
         queues.add(queue);
         const key = `${event.id}:${consumer.name}`;

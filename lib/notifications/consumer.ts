@@ -34,6 +34,12 @@ export function createNotificationsConsumer(clock: Clock = systemClock): OutboxC
   return {
     name: "notifications",
     types: NOTIFYING_EVENTS,
+    // Only high and urgent messages notify; the event carries the priority, so
+    // an ordinary message needs no job. An event without one (recorded before
+    // it was added) is looked at as before.
+    async relevant(_tx, events) {
+      return new Set(events.filter((event) => event.type !== "message.received" || !["low", "normal"].includes(String(event.data.priority))).map((event) => event.id));
+    },
     async handle(tx, event, { boss }) {
       const now = clock.now();
       const drafts = await composeNotifications(tx, event);

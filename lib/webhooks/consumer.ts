@@ -1,9 +1,10 @@
-import { and, eq, isNull, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import type { Tx } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { users } from "@/lib/db/schema/users";
 import { webhookDeliveries, webhooks } from "@/lib/db/schema/webhooks";
 import { wakeWorkers } from "@/lib/jobs/boss";
-import type { OutboxConsumer } from "@/lib/jobs/dispatcher";
+import type { ClaimedEvent, OutboxConsumer } from "@/lib/jobs/dispatcher";
 import { DELIVERY_QUEUE, enqueueAttempt } from "@/lib/webhooks/deliveries";
 import { subscribes, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 
@@ -19,15 +20,14 @@ import { subscribes, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 export const webhooksConsumer: OutboxConsumer = {
   name: "webhooks",
   types: WEBHOOK_EVENT_TYPES,
+  // One query per dispatched batch: an event that no enabled endpoint subscribes to gets no job.
+  async relevant(tx, events) {
+    const endpoints = await enabledEndpoints(tx, [...new Set(events.flatMap((event) => (event.userId ? [event.userId] : [])))]);
+    return new Set(events.filter((event) => endpoints.some((endpoint) => receives(endpoint, event))).map((event) => event.id));
+  },
   async handle(tx, event, { boss }) {
-    const mine = event.userId ? and(eq(webhooks.scope, "user"), eq(webhooks.userId, event.userId)) : undefined;
-    const everyone = and(eq(webhooks.scope, "instance"), eq(users.role, "admin"), isNull(users.deactivatedAt));
-    const endpoints = await tx
-      .select({ id: webhooks.id, events: webhooks.events })
-      .from(webhooks)
-      .innerJoin(users, eq(users.id, webhooks.userId))
-      .where(and(isNull(webhooks.disabledAt), mine ? or(mine, everyone) : everyone));
-    const targets = endpoints.filter((endpoint) => subscribes(endpoint.events, event.type));
+    const endpoints = await enabledEndpoints(tx, event.userId ? [event.userId] : []);
+    const targets = endpoints.filter((endpoint) => receives(endpoint, event));
     if (targets.length === 0) return;
 
     // Serialised once, so every attempt (and any redelivery) signs and sends the same bytes.
@@ -42,3 +42,21 @@ export const webhooksConsumer: OutboxConsumer = {
     return () => wakeWorkers(DELIVERY_QUEUE);
   },
 };
+
+type Endpoint = { id: string; scope: string; userId: string; events: string[] };
+
+/** Enabled endpoints of these users, and every enabled instance-wide endpoint whose owner is an active administrator. */
+async function enabledEndpoints(tx: Tx, userIds: string[]): Promise<Endpoint[]> {
+  const mine = userIds.length > 0 ? and(eq(webhooks.scope, "user"), inArray(webhooks.userId, userIds)) : undefined;
+  const everyone = and(eq(webhooks.scope, "instance"), eq(users.role, "admin"), isNull(users.deactivatedAt));
+  return tx
+    .select({ id: webhooks.id, scope: webhooks.scope, userId: webhooks.userId, events: webhooks.events })
+    .from(webhooks)
+    .innerJoin(users, eq(users.id, webhooks.userId))
+    .where(and(isNull(webhooks.disabledAt), mine ? or(mine, everyone) : everyone));
+}
+
+function receives(endpoint: Endpoint, event: Pick<ClaimedEvent, "type" | "userId">): boolean {
+  if (endpoint.scope === "user" && endpoint.userId !== event.userId) return false;
+  return subscribes(endpoint.events, event.type);
+}

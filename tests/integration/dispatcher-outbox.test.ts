@@ -76,6 +76,17 @@ describe("outbox dispatcher", () => {
     expect(await jobKeys([...a, ...b])).toEqual(expected);
   });
 
+  it("makes no job for a consumer whose relevant() leaves an event out", async () => {
+    // alpha's name and queue, with a filter.
+    const picky: OutboxConsumer = { ...alpha, relevant: async (_tx, events) => new Set(events.filter((event) => event.data.n === 1).map((event) => event.id)) };
+    const [first, second, third] = await record(typeA, 3);
+    const result = await dispatchPending(getDb(), { consumers: [picky, beta], eventIds: [first!, second!, third!] });
+    // beta takes all three; picky only the event whose data says n = 1.
+    expect(result).toEqual({ events: 3, jobs: 4 });
+    expect(await jobKeys([first!, second!, third!])).toEqual([`${first}:${beta.name}`, `${second}:${alpha.name}`, `${second}:${beta.name}`, `${third}:${beta.name}`].sort());
+    expect(await pending([first!, second!, third!])).toBe(0);
+  });
+
   it("loses nothing and duplicates nothing when the dispatcher dies between claiming and committing", async () => {
     const ids = await record(typeA, 4);
     await expect(

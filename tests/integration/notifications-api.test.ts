@@ -163,6 +163,14 @@ describe("notifications", () => {
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ urgent: true, title: "Urgent sms from +15550100" });
     expect(JSON.stringify(ours[0])).not.toContain("123456");
+
+    // The dispatcher makes no notifications job for the normal message: its event says the priority.
+    const events = await db.select().from(outboxEvents).where(and(eq(outboxEvents.type, "message.received"), eq(outboxEvents.userId, bob.user.id)));
+    const mine = events.filter((event) => Object.values(ids).includes(String((event.data as { messageId?: string }).messageId)));
+    expect(mine.map((event) => (event.data as { priority?: string }).priority).sort()).toEqual(["normal", "urgent"]);
+    const claimed = mine.map((event) => ({ id: event.id, type: event.type, userId: event.userId, data: event.data as Record<string, unknown> }));
+    const relevant = await db.transaction((tx) => notificationsConsumer.relevant!(tx, claimed));
+    expect([...relevant]).toEqual(mine.filter((event) => (event.data as { priority: string }).priority === "urgent").map((event) => event.id));
   });
 
   it("an unsubscribe link turns email off for its type only, and a forged one is refused", async () => {
