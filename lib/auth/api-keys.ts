@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { apiKeys } from "@/lib/db/schema/users";
+import { apiKeys, users } from "@/lib/db/schema/users";
 import { AppError } from "@/lib/http/errors";
 import { SCOPES, type Scope } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -162,7 +162,15 @@ export async function rotateApiKey(db: Queryable, userId: string, keyId: string)
   });
 }
 
-export type VerifiedKey = { id: string; userId: string; deviceId: string | null; scopes: Scope[]; lastUsedAt: Date | null };
+export type VerifiedKey = {
+  id: string;
+  userId: string;
+  deviceId: string | null;
+  scopes: Scope[];
+  lastUsedAt: Date | null;
+  /** The owner as they are now, read in the same query: a deactivated owner's key must not work. */
+  owner: { role: string; active: boolean };
+};
 
 /**
  * Finds the live key for a presented secret: not revoked, not expired. The
@@ -171,13 +179,31 @@ export type VerifiedKey = { id: string; userId: string; deviceId: string | null;
 export async function verifyApiKey(db: Queryable, presented: string): Promise<VerifiedKey | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashKey(presented);
+  // One round trip for the key and its owner: every API call makes it.
   const [row] = await db
-    .select()
+    .select({
+      id: apiKeys.id,
+      hash: apiKeys.hash,
+      userId: apiKeys.userId,
+      deviceId: apiKeys.deviceId,
+      scopes: apiKeys.scopes,
+      lastUsedAt: apiKeys.lastUsedAt,
+      role: users.role,
+      deactivatedAt: users.deactivatedAt,
+    })
     .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`))
     .limit(1);
   if (!row || !timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(hash, "hex"))) return null;
-  return { id: row.id, userId: row.userId, deviceId: row.deviceId, scopes: row.scopes as Scope[], lastUsedAt: row.lastUsedAt };
+  return {
+    id: row.id,
+    userId: row.userId,
+    deviceId: row.deviceId,
+    scopes: row.scopes as Scope[],
+    lastUsedAt: row.lastUsedAt,
+    owner: { role: row.role, active: row.deactivatedAt === null },
+  };
 }
 
 /** Records use at most once a minute per key, so a busy device does not write on every request. */

@@ -9,8 +9,8 @@ import { findActiveUser } from "@/lib/users/users";
  * Resolves the caller of a request from its credentials:
  * 1. an API key (`Authorization: Bearer mh_…`, or `?key=` where the route allows it);
  * 2. the next-auth session cookie.
- * Every path re-reads the user, so a deactivated user or a revoked key stops
- * working on the next request.
+ * Every path re-reads the user (for a key, in the same query as the key), so
+ * a deactivated user or a revoked key stops working on the next request.
  */
 export async function authenticate(req: Request, options: { allowQueryKey: boolean }): Promise<Actor | null> {
   const db = getDb();
@@ -18,16 +18,16 @@ export async function authenticate(req: Request, options: { allowQueryKey: boole
   if (key) {
     const verified = await verifyApiKey(db, key);
     if (!verified) return refused("api_key", "invalid");
-    const user = await findActiveUser(db, verified.userId);
-    if (!user) return refused("api_key", "inactive_user");
+    if (!verified.owner.active) return refused("api_key", "inactive_user");
     await touchApiKey(db, verified);
+    const role = verified.owner.role as Role;
     return {
-      userId: user.id,
-      role: user.role as Role,
+      userId: verified.userId,
+      role,
       via: "apiKey",
       // A key keeps the admin scope only while its owner is an admin: a demoted
       // user's old key does not carry admin rights (or act as every scope).
-      scopes: user.role === "admin" ? verified.scopes : verified.scopes.filter((scope) => scope !== "admin"),
+      scopes: role === "admin" ? verified.scopes : verified.scopes.filter((scope) => scope !== "admin"),
       apiKeyId: verified.id,
       ...(verified.deviceId ? { deviceId: verified.deviceId } : {}),
     };
