@@ -1,13 +1,11 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Database, Tx } from "@/lib/db/client";
+import type { Database } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { devices, messages } from "@/lib/db/schema/inbox";
-import { recordEvents } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
 import { metrics } from "@/lib/metrics/metrics";
 import { publish } from "@/lib/realtime/publish";
-import { reservePositions } from "@/lib/sync/positions";
 import type { MessageInput, MessageView } from "@/lib/messages/schemas";
 import { messageColumns, toMessageView, type MessageRow } from "@/lib/messages/view";
 
@@ -31,76 +29,61 @@ export function fingerprintOf(input: Pick<MessageInput, "sender" | "body" | "rec
 }
 
 /**
- * Stores messages exactly once, in one transaction:
- * 1. reserves one change position per input (lib/sync: the per-user counter
- *    row stays locked until commit, so positions commit in order);
- * 2. inserts with ON CONFLICT DO NOTHING on the dedupe indexes, so a
+ * Stores messages exactly once, in one statement (so one transaction and one
+ * round trip), whose three parts commit together:
+ * 1. it reserves one change position per input from the user's counter
+ *    (lib/sync: the counter row stays locked until the commit, so a user's
+ *    positions commit in order);
+ * 2. it inserts with ON CONFLICT DO NOTHING on the dedupe indexes, so a
  *    concurrent retry of a committed message inserts nothing;
- * 3. reads back the stored row for every input that was a duplicate (within
- *    the batch or of an earlier request);
- * 4. writes a message.received outbox event per new row.
- * After the commit it publishes hub:message to the owner's sockets. A 2xx
- * built from the result therefore means committed.
+ * 3. it writes a message.received outbox event per new row.
+ * It then reads back the stored row of every input that was a duplicate
+ * (within the batch or of an earlier request): committed, since ON CONFLICT
+ * waited for it. It publishes hub:message to the owner's sockets. A 2xx built
+ * from the result therefore means committed.
  */
 export async function ingestMessages(db: Database, origin: IngestOrigin, inputs: MessageInput[]): Promise<IngestOutcome[]> {
   if (inputs.length === 0) return [];
   const { userId, deviceId, source } = origin;
 
-  const outcomes = await db.transaction(async (tx) => {
-    // Before the position counter: the counter row lock is what serialises a
-    // user's writers, so it is taken as late as possible and held briefly.
-    if (deviceId) await markSeen(tx, userId, deviceId);
-    const first = await reservePositions(tx, userId, "messages", inputs.length);
-    const rows = inputs.map((input, index) => ({
-      id: newId("msg"),
-      userId,
-      deviceId,
-      source,
-      externalId: input.externalId ?? null,
-      fingerprint: fingerprintOf(input),
-      type: input.type,
-      sender: input.sender,
-      recipient: input.recipient ?? null,
-      body: input.body,
-      title: input.title ?? null,
-      app: input.app ?? null,
-      simSlot: input.simSlot ?? null,
-      threadKey: input.threadKey ?? null,
-      priority: input.priority,
-      tags: input.tags,
-      metadata: input.metadata,
-      attachments: input.attachments,
-      receivedAt: input.receivedAt,
-      sentAt: input.sentAt ?? null,
-      changePosition: first + index,
-    }));
+  // Before the statement that takes the counter row lock, so it is held briefly.
+  if (deviceId) await markSeen(db, userId, deviceId);
+  const rows = inputs.map((input) => ({
+    id: newId("msg"),
+    eventId: newId("evt"),
+    userId,
+    deviceId,
+    source,
+    externalId: input.externalId ?? null,
+    fingerprint: fingerprintOf(input),
+    type: input.type,
+    sender: input.sender,
+    recipient: input.recipient ?? null,
+    body: input.body,
+    title: input.title ?? null,
+    app: input.app ?? null,
+    simSlot: input.simSlot ?? null,
+    threadKey: input.threadKey ?? null,
+    priority: input.priority,
+    tags: input.tags,
+    metadata: input.metadata,
+    attachments: input.attachments,
+    receivedAt: input.receivedAt,
+    sentAt: input.sentAt ?? null,
+  }));
 
-    const inserted = await insertSkippingDuplicates(tx, rows);
-    const byId = new Map<string, MessageRow>(inserted.map((row) => [row.id, row]));
-    const duplicates = rows.filter((row) => !byId.has(row.id));
-    const stored = duplicates.length > 0 ? await readStored(tx, userId, deviceId, duplicates) : new Map<string, MessageRow>();
-
-    const results: IngestOutcome[] = rows.map((row, index) => {
-      const created = byId.get(row.id);
-      if (created) return { index, status: "created", message: toMessageView(created) };
-      const existing = stored.get(dedupeKey(row));
-      // ON CONFLICT DO NOTHING skipped the row, so a conflicting row exists
-      // and is visible to this statement; not finding it is a bug, not input.
-      if (!existing) throw new Error(`message ${index} conflicted but its stored copy was not found`);
-      return { index, status: "duplicate", message: toMessageView(existing) };
-    });
-
-    if (inserted.length > 0) {
-      await recordEvents(
-        tx,
-        inserted.map((row) => ({
-          type: "message.received",
-          userId,
-          data: { messageId: row.id, deviceId: row.deviceId, source: row.source, type: row.type, position: row.changePosition },
-        })),
-      );
-    }
-    return results;
+  const inserted = await insertSkippingDuplicates(db, userId, rows);
+  const byId = new Map<string, MessageRow>(inserted.map((row) => [row.id, row]));
+  const duplicates = rows.filter((row) => !byId.has(row.id));
+  const stored = duplicates.length > 0 ? await readStored(db, userId, deviceId, duplicates) : new Map<string, MessageRow>();
+  const outcomes: IngestOutcome[] = rows.map((row, index) => {
+    const created = byId.get(row.id);
+    if (created) return { index, status: "created", message: toMessageView(created) };
+    const existing = stored.get(dedupeKey(row));
+    // ON CONFLICT DO NOTHING skipped the row, so a conflicting row was
+    // committed before the statement finished; not finding it is a bug, not input.
+    if (!existing) throw new Error(`message ${index} conflicted but its stored copy was not found`);
+    return { index, status: "duplicate", message: toMessageView(existing) };
   });
 
   const created = outcomes.filter((outcome) => outcome.status === "created");
@@ -119,7 +102,7 @@ function countIngest(source: string, outcomes: IngestOutcome[]): void {
   for (const outcome of outcomes) if (outcome.status === "created") m.messagesIngested.inc({ type: outcome.message.type, source });
 }
 
-type NewRow = Omit<MessageRow, "readAt" | "deletedAt" | "expiredAt" | "createdAt" | "updatedAt">;
+type NewRow = Omit<MessageRow, "readAt" | "deletedAt" | "expiredAt" | "createdAt" | "updatedAt" | "changePosition"> & { eventId: string };
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
@@ -131,23 +114,45 @@ const returningColumns = sql.raw(
 );
 
 /**
- * One INSERT … SELECT over jsonb_to_recordset: the batch travels as a single
- * JSON parameter instead of ~20 parameters per row, which keeps a 500-row
- * batch cheap to build, send and plan. ON CONFLICT DO NOTHING (any of the
- * dedupe indexes) skips duplicates, including duplicates within the batch.
+ * The whole write as one statement of data-modifying CTEs. The batch travels
+ * as a single JSON parameter (not ~20 parameters per row), which keeps a
+ * 500-row batch cheap to build, send and plan. Input i gets position
+ * base + i, where base is the counter before this batch. ON CONFLICT DO
+ * NOTHING (any of the dedupe indexes) skips duplicates, including duplicates
+ * within the batch; their positions are simply never used.
  */
-async function insertSkippingDuplicates(tx: Tx, rows: NewRow[]): Promise<MessageRow[]> {
+async function insertSkippingDuplicates(db: Database, userId: string, rows: NewRow[]): Promise<MessageRow[]> {
   const payload = JSON.stringify(rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null })));
-  const result = await tx.execute<MessageRow>(sql`
-    insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
-      sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
-    select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
-      r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", r."changePosition"
-    from jsonb_to_recordset(${payload}::jsonb) as r(id text, "userId" text, "deviceId" text, source text, "externalId" text, fingerprint text,
-      type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
-      tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz, "changePosition" bigint)
-    on conflict do nothing
-    returning ${returningColumns}
+  const result = await db.execute<MessageRow>(sql`
+    with batch as (
+      select r.*, b.ordinality as n
+      from jsonb_array_elements(${payload}::jsonb) with ordinality as b(item, ordinality),
+        jsonb_to_record(b.item) as r(id text, "eventId" text, "userId" text, "deviceId" text, source text, "externalId" text, fingerprint text,
+          type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
+          tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz)
+    ),
+    counter as (
+      insert into change_counters (user_id, stream, position) values (${userId}, 'messages', ${rows.length})
+      on conflict (user_id, stream) do update set position = change_counters.position + ${rows.length}
+      returning position - ${rows.length} as base
+    ),
+    inserted as (
+      insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
+        sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
+      select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
+        r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", counter.base + r.n
+      from batch r, counter
+      order by r.n
+      on conflict do nothing
+      returning ${returningColumns}
+    ),
+    events as (
+      insert into outbox_events (id, type, user_id, data)
+      select r."eventId", 'message.received', i."userId",
+        jsonb_build_object('messageId', i.id, 'deviceId', i."deviceId", 'source', i.source, 'type', i.type, 'priority', i.priority, 'position', i."changePosition")
+      from inserted i join batch r on r.id = i.id
+    )
+    select * from inserted
   `);
   // Drizzle's driver hands raw queries timestamps as text; give them the Date shape its selects have.
   return result.rows.map((row) => ({
@@ -167,10 +172,10 @@ function dedupeKey(row: { externalId: string | null; fingerprint: string }): str
 }
 
 /** The stored rows that the skipped inputs collided with, keyed like dedupeKey(). */
-async function readStored(tx: Tx, userId: string, deviceId: string | null, skipped: Array<{ externalId: string | null; fingerprint: string }>): Promise<Map<string, MessageRow>> {
+async function readStored(db: Database, userId: string, deviceId: string | null, skipped: Array<{ externalId: string | null; fingerprint: string }>): Promise<Map<string, MessageRow>> {
   const externalIds = skipped.flatMap((row) => (row.externalId !== null ? [row.externalId] : []));
   const fingerprints = skipped.flatMap((row) => (row.externalId === null ? [row.fingerprint] : []));
-  const rows = await tx
+  const rows = await db
     .select(messageColumns)
     .from(messages)
     .where(
@@ -192,12 +197,12 @@ const lastMarked = new Map<string, number>();
 const MARK_EVERY_MS = 30_000;
 
 /** A device that forwards is alive; record it at most twice a minute (the where makes a write rare across instances too). */
-async function markSeen(tx: Tx, userId: string, deviceId: string): Promise<void> {
+async function markSeen(db: Database, userId: string, deviceId: string): Promise<void> {
   const now = Date.now();
   if (now - (lastMarked.get(deviceId) ?? 0) < MARK_EVERY_MS) return;
   if (lastMarked.size > 10_000) lastMarked.clear();
   lastMarked.set(deviceId, now);
-  await tx
+  await db
     .update(devices)
     .set({ lastSeenAt: sql`now()` })
     .where(and(eq(devices.id, deviceId), eq(devices.userId, userId), sql`(${devices.lastSeenAt} is null or ${devices.lastSeenAt} < now() - interval '30 seconds')`));
