@@ -186,6 +186,11 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   });
 }
 
+/** A body the caller has already serialised as JSON (for pages rendered by the database). */
+export function rawJson(text: string, init: { status?: number } = {}): Response {
+  return new Response(text, { status: init.status ?? 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+}
+
 export function created(data: unknown, headers?: Record<string, string>): Response {
   return json(data, { status: 201, headers });
 }

@@ -145,6 +145,57 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
     ]);
   });
 
+  it("renders each change in the database exactly as the message view does, field for field", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    const posted = ok(
+      await call(postMessages, {
+        key: phone.key,
+        body: {
+          messages: [
+            sms({ body: "plain", receivedAt: "2026-03-01T10:00:00.123+02:00" }),
+            sms({
+              type: "notification",
+              sender: "Ünïcode \"quoted\" \\ sender",
+              title: "Title\nwith newline",
+              app: "com.example.app",
+              body: "emoji 🎉 and <b>markup</b>",
+              externalId: "ext-1",
+              simSlot: 2,
+              threadKey: "thread-9",
+              priority: "high",
+              tags: ["work", "ünï"],
+              metadata: { nested: { list: [1, 2.5, null, true], text: "x" }, zeta: "last", a: "first" },
+              attachments: [{ url: "https://example.test/a.png", contentType: "image/png", name: "a.png" }],
+              sentAt: "2026-03-01T07:59:59.999Z",
+              receivedAt: 1772352000456,
+            }),
+            sms({ body: "to delete" }),
+          ],
+        },
+      }),
+    );
+    const [, second, third] = posted.body.results.map((result: any) => result.id);
+    ok(await call(markRead, { method: "PUT", key: alice.key, params: { id: second } }));
+    ok(await call(deleteMessage, { method: "DELETE", key: alice.key, params: { id: third } }));
+
+    const { messages } = await import("@/lib/db/schema/inbox");
+    const { messageColumns, toSyncChange } = await import("@/lib/messages/view");
+    const { changeJson } = await import("@/lib/messages/sync");
+    const { getDb } = await import("@/lib/db/client");
+    const { asc, eq, sql } = await import("drizzle-orm");
+    const db = getDb();
+    const viewed = (await db.select(messageColumns).from(messages).where(eq(messages.userId, alice.user.id)).orderBy(asc(messages.changePosition))).map(toSyncChange);
+    const rendered = await db.execute<{ change: string }>(sql`select ${changeJson(sql`m`)}::text as change from messages m where m.user_id = ${alice.user.id} order by m.change_position`);
+    const parsed = rendered.rows.map((row) => JSON.parse(row.change));
+    expect(parsed).toHaveLength(3);
+    // Same keys in the same order, and the same values.
+    expect(parsed.map((change) => Object.keys(change))).toEqual(viewed.map((change) => Object.keys(change)));
+    expect(parsed).toEqual(viewed);
+    // The route serves exactly those.
+    expect(ok(await call(syncMessages, { key: alice.key })).body.changes).toEqual(viewed);
+  });
+
   it("stores each device's acknowledged cursor and reports what is pending", async () => {
     const alice = await makeUser();
     const bob = await makeUser();
