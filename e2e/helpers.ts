@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 
 export const ADMIN = { email: "admin@example.test", password: "correct horse battery", name: "Ada Admin" };
 
@@ -57,6 +57,18 @@ export async function signInViaPage(page: Page, email: string, password: string)
     await expect(submit).toBeEnabled({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await submit.click();
+}
+
+/** Another person's own browser at this project's size, signed in as them (no session shared with the admin's). */
+export async function memberBrowser(browser: Browser, testInfo: TestInfo, email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+  const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  guardPage(page);
+  await page.goto("/sign-in");
+  await signInViaPage(page, email, password);
+  await expect(page).toHaveURL(/\/inbox$/);
+  return { context, page };
 }
 
 /** Signs out with the shell's own control: the account menu on desktop, the More sheet on a phone. */

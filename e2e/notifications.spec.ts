@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type TestInfo } from "@playwright/test";
-import { guardPage, sameOriginHeaders, signInViaPage } from "./helpers";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { guardPage, memberBrowser, sameOriginHeaders } from "./helpers";
 import { mailTo } from "./server-fixtures";
 
 /**
@@ -20,18 +20,6 @@ async function inviteMember(request: APIRequestContext, email: string, name: str
   const accepted = await request.post(`/api/v1/invites/${token}/accept`, { data: { name, password }, headers });
   expect(accepted.status()).toBe(201);
   return ((await accepted.json()) as { user: { id: string } }).user.id;
-}
-
-/** The member's own browser: no session until they sign in. */
-async function memberBrowser(browser: Browser, testInfo: TestInfo, email: string, password: string) {
-  const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
-  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  guardPage(page);
-  await page.goto("/sign-in");
-  await signInViaPage(page, email, password);
-  await expect(page).toHaveURL(/\/inbox$/);
-  return { context, page };
 }
 
 async function assignTask(request: APIRequestContext, title: string, assigneeId: string): Promise<string> {

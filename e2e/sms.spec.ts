@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type TestInfo } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type TestInfo } from "@playwright/test";
 import twilio from "twilio";
-import { guardPage, sameOriginHeaders, signInViaPage } from "./helpers";
+import { guardPage, memberBrowser, sameOriginHeaders } from "./helpers";
 import { serverFixtures } from "./server-fixtures";
 
 /**
@@ -23,17 +23,6 @@ async function inviteMember(request: APIRequestContext, email: string, name: str
   expect(invite.status()).toBe(201);
   const { token } = (await invite.json()) as { token: string };
   expect((await request.post(`/api/v1/invites/${token}/accept`, { data: { name, password }, headers })).status()).toBe(201);
-}
-
-async function memberBrowser(browser: Browser, testInfo: TestInfo, email: string, password: string) {
-  const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
-  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  guardPage(page);
-  await page.goto("/sign-in");
-  await signInViaPage(page, email, password);
-  await expect(page).toHaveURL(/\/inbox$/);
-  return { context, page };
 }
 
 /** A fictional +1 555 number of this run and project, unlikely to meet another run's. */

@@ -246,9 +246,11 @@ describe("export", () => {
     expect(summary.bytes).toBeGreaterThan(20_000_000);
     expect(statSync(path.join(home.dir, "large.json")).size).toBe(summary.bytes);
     expect(JSON.parse(readFileSync(path.join(home.dir, "large.json"), "utf8"))).toHaveLength(10_005);
-    // A 25 MB export held in memory would add at least 25 MB to the peak.
+    // A 25 MB export held in memory would add at least 25 MB to the peak. What
+    // streaming adds is socket and stream buffers, which grow with how fast the
+    // server sends (about 10 MB here), not with the size of the export.
     console.log(`export peak RSS: ${small.kb} KB for 3 messages, ${large.kb} KB for ${summary.messages} (${summary.bytes} bytes in ${summary.seconds} s)`);
-    expect(large.kb - small.kb).toBeLessThan(10_000);
+    expect(large.kb - small.kb).toBeLessThan(15_000);
   });
 });
 
