@@ -534,23 +534,25 @@ describe.skipIf(!adminUrl || !redisUrl)("several instances act as one", () => {
     // the same minute time to (wrongly) enqueue a second job.
     await sleep(25_000);
 
-    const rows = await cronJobs();
+    // The jobs and pg-boss's record of the firings, read in one snapshot so
+    // that a firing turned into its job between two reads cannot skew them.
+    const snapshot = await pool.query<Row & { name: string; slot: Date }>(
+      "select name, id, state, created_on, singleton_on as slot from pgboss.job where name = $1 or (name = '__pgboss__send-it' and data->>'name' = $1)",
+      [HEARTBEAT_QUEUE],
+    );
+    const rows = snapshot.rows.filter((row) => row.name === HEARTBEAT_QUEUE && !manual.has(row.id));
+    const fired = snapshot.rows.filter((row) => row.name !== HEARTBEAT_QUEUE);
     const completed = rows.filter((row) => row.state === "completed");
-    // A tick's job is created within ~30 s of its minute, so its minute names its tick: one job per minute.
-    const minutes = rows.map((row) => Math.floor(row.created_on.getTime() / 60_000));
-    expect(new Set(minutes).size).toBe(minutes.length);
-    // And no more jobs than minute ticks since boot (one tick before boot may fire if it is under a minute old).
+    // No more jobs than minute ticks since boot (one tick before boot may fire if it is under a minute old).
     const ticks = Math.floor(Date.now() / 60_000) - Math.floor((bootStartedAt - 60_000) / 60_000);
     expect(rows.length).toBeLessThanOrEqual(ticks);
 
-    // pg-boss's record of the firings agrees: one per minute slot, each turned into one job.
-    const fired = await pool.query<{ slot: Date; state: string }>(
-      "select singleton_on as slot, state from pgboss.job where name = '__pgboss__send-it' and data->>'name' = $1",
-      [HEARTBEAT_QUEUE],
-    );
-    expect(new Set(fired.rows.map((row) => row.slot.getTime())).size).toBe(fired.rows.length);
-    expect(rows.length).toBeGreaterThanOrEqual(fired.rows.filter((row) => row.state === "completed").length);
-    expect(rows.length).toBeLessThanOrEqual(fired.rows.length);
+    // One firing per minute slot, each turned into one job. (A job's own
+    // created_on does not name its minute: under load a firing is turned into
+    // its job late, sometimes in the next minute.)
+    expect(new Set(fired.map((row) => row.slot.getTime())).size).toBe(fired.length);
+    expect(rows.length).toBeGreaterThanOrEqual(fired.filter((row) => row.state === "completed").length);
+    expect(rows.length).toBeLessThanOrEqual(fired.length);
 
     // Each completed heartbeat ran on exactly one worker, once.
     const runs = workers.flatMap((worker) => jsonLogs(worker.logs).filter((line) => line.msg === "scheduler heartbeat").map((line) => line.jobId as string));
