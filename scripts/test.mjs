@@ -1,33 +1,56 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order, stopping at the first failure.
-// typecheck → lint → unit → integration → build → system → e2e
-import { spawnSync } from "node:child_process";
+// `npm test`: every check, stopping after the first stage that fails.
+// typecheck + lint + unit (side by side) → integration → build → system → e2e
+// `npm test -- unit e2e` runs only the named steps.
+import { spawn } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const only = process.argv.slice(2);
 
-const steps = [
-  ["typecheck", bin("tsc"), ["--noEmit"]],
-  ["lint", bin("eslint"), ["--max-warnings=0", "."]],
-  ["unit", bin("vitest"), ["run", "--project", "unit"]],
-  ["integration", bin("vitest"), ["run", "--project", "integration"]],
-  ["build", bin("next"), ["build"]],
-  ["system", bin("vitest"), ["run", "--project", "system"]],
-  ["e2e", bin("playwright"), ["test"]],
+// Each stage's steps run at once. The first stage's three are single-threaded
+// for most of their run, so side by side they take about as long as the
+// slowest of them; the later stages each fill the machine on their own.
+const stages = [
+  [
+    ["typecheck", bin("tsc"), ["--noEmit"]],
+    ["lint", bin("eslint"), ["--max-warnings=0", "."]],
+    ["unit", bin("vitest"), ["run", "--project", "unit"]],
+  ],
+  [["integration", bin("vitest"), ["run", "--project", "integration"]]],
+  [["build", bin("next"), ["build"]]],
+  [["system", bin("vitest"), ["run", "--project", "system"]]],
+  [["e2e", bin("playwright"), ["test"]]],
 ];
 
-const results = [];
-for (const [name, command, args] of steps) {
-  if (only.length > 0 && !only.includes(name)) continue;
+/** Runs one step. Alone, its output streams; beside others, it is printed whole when the step ends. */
+function run([name, command, args], alone) {
   const started = Date.now();
-  console.log(`\n▶ ${name}`);
   const env = { ...process.env, ...(name === "build" ? { NODE_ENV: "production" } : {}) };
-  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
-  const seconds = Math.round((Date.now() - started) / 1000);
-  results.push({ name, ok: run.status === 0, seconds });
-  if (run.status !== 0) break;
+  if (alone) console.log(`\n▶ ${name}`);
+  const child = spawn(command, args, { cwd: root, stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env });
+  const output = [];
+  child.stdout?.on("data", (chunk) => output.push(chunk));
+  child.stderr?.on("data", (chunk) => output.push(chunk));
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      if (!alone) {
+        console.log(`\n▶ ${name}`);
+        process.stdout.write(Buffer.concat(output));
+      }
+      resolve({ name, ok: code === 0, seconds: Math.round((Date.now() - started) / 1000) });
+    });
+  });
+}
+
+const results = [];
+for (const stage of stages) {
+  const steps = stage.filter(([name]) => only.length === 0 || only.includes(name));
+  if (steps.length === 0) continue;
+  const stageResults = await Promise.all(steps.map((step) => run(step, steps.length === 1)));
+  results.push(...stageResults);
+  if (stageResults.some((result) => !result.ok)) break;
 }
 
 console.log("\nSummary");
