@@ -117,9 +117,17 @@ export async function startServer(env: Record<string, string | undefined> = proc
     for (const [name, value] of Object.entries(securityHeaders(req, config))) res.setHeader(name, value);
     if (shuttingDown) res.setHeader("connection", "close");
 
+    // A request is in flight until its response has closed and its handler
+    // has returned: a client that hangs up does not stop the handler, and the
+    // drain must not close the database under it.
     inFlight++;
-    res.on("close", () => {
+    let open = 2;
+    const settle = () => {
+      if (--open > 0) return;
       inFlight--;
+      if (shuttingDown && inFlight === 0) drained?.();
+    };
+    res.on("close", () => {
       const url = req.url ?? "/";
       const pathname = url.split("?")[0] ?? "/";
       const route = res.statusCode === 404 ? "unmatched" : routeLabel(pathname);
@@ -129,11 +137,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
           log.info({ method: req.method, path: pathname, status: res.statusCode, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, "request"),
         );
       }
-      if (shuttingDown && inFlight === 0) drained?.();
+      settle();
     });
 
     if (!handle) {
-      runWithContext({ requestId }, () => void handleWorkerRequest(req, res, { pool: database.pool, requestId }));
+      runWithContext({ requestId }, () => void handleWorkerRequest(req, res, { pool: database.pool, requestId }).finally(settle));
       return;
     }
     runWithContext({ requestId }, () => {
@@ -149,7 +157,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
         } else {
           res.destroy();
         }
-      });
+      }).finally(settle);
     });
   });
   httpServer.keepAliveTimeout = 65_000;
