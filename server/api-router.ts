@@ -68,6 +68,9 @@ export function createApiRouter(appDir: string): ApiRouter {
     found.route.module ??= import(pathToFileURL(found.route.file).href) as Promise<RouteModule>;
     const handler = (await found.route.module)[req.method ?? "GET"];
     if (typeof handler !== "function") return false;
+    // The client hung up before its handler could start: there is no one to
+    // answer and no body left to read, so it is not run.
+    if (req.destroyed) return true;
     const response = await (handler as Handler)(toRequest(req), { params: Promise.resolve(found.params) });
     await send(response, res);
     return true;

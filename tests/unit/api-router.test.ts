@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, IncomingMessage, ServerResponse, type Server } from "node:http";
+import { Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -40,6 +41,10 @@ export async function POST(req) {
   let sent = 0;
   return new Response(new ReadableStream({ pull(controller) { if (sent++ < 16) controller.enqueue(new TextEncoder().encode(chunk)); else controller.close(); } }));
 }`);
+  route("api/v1/calls", `export async function POST() {
+  globalThis.__routerCalls = (globalThis.__routerCalls ?? 0) + 1;
+  return new Response(null, { status: 204 });
+}`);
   route("api/v1/items/[id]", echo("item"));
   route("api/v1/items/[id]/tags", echo("item tags"));
   route("api/v1/files/[...path]", echo("files"));
@@ -70,6 +75,7 @@ describe("the API router", () => {
   it("finds every route module except next-auth's", () => {
     expect([...router.patterns].sort()).toEqual([
       "/api/health",
+      "/api/v1/calls",
       "/api/v1/files/[...path]",
       "/api/v1/items",
       "/api/v1/items/[id]",
@@ -105,5 +111,20 @@ describe("the API router", () => {
     expect((await get("/api/auth/session")).text).toBe("next");
     expect((await get("/api/v1/items/%E0%A4%A")).text).toBe("next");
     expect((await get("/inbox")).text).toBe("next");
+  });
+
+  it("does not run the handler of a request whose client hung up before it started, and does not throw", async () => {
+    const calls = () => (globalThis as { __routerCalls?: number }).__routerCalls ?? 0;
+    const before = calls();
+    const req = new IncomingMessage(new Socket());
+    req.method = "POST";
+    req.url = "/api/v1/calls";
+    req.headers = { host: "localhost", "content-type": "application/json" };
+    req.destroy();
+    await expect(router.handle(req, new ServerResponse(req))).resolves.toBe(true);
+    expect(calls()).toBe(before);
+    // The same route still runs for a client that stays.
+    expect((await get("/api/v1/calls", { method: "POST", body: "{}" })).res.status).toBe(204);
+    expect(calls()).toBe(before + 1);
   });
 });
