@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Queryable } from "@/lib/db/client";
+import { statementName, type Database, type Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { apiKeys, users } from "@/lib/db/schema/users";
 import { AppError } from "@/lib/http/errors";
@@ -176,11 +176,39 @@ export type VerifiedKey = {
  * Finds the live key for a presented secret: not revoked, not expired. The
  * hash lookup is indexed; the final comparison is constant-time.
  */
-export async function verifyApiKey(db: Queryable, presented: string): Promise<VerifiedKey | null> {
+export async function verifyApiKey(db: Database, presented: string): Promise<VerifiedKey | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashKey(presented);
-  // One round trip for the key and its owner: every API call makes it.
-  const [row] = await db
+  const [row] = await (await keyLookup(db)).execute({ hash });
+  if (!row || !timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(hash, "hex"))) return null;
+  return {
+    id: row.id,
+    userId: row.userId,
+    deviceId: row.deviceId,
+    scopes: row.scopes as Scope[],
+    lastUsedAt: row.lastUsedAt,
+    owner: { role: row.role, active: row.deactivatedAt === null },
+  };
+}
+
+/**
+ * One round trip for the key and its owner: every API call makes it. A named
+ * statement, built once per database handle, so neither drizzle nor Postgres
+ * plans it again on each request.
+ */
+const keyLookups = new WeakMap<Database, Promise<ReturnType<typeof buildKeyLookup>>>();
+function keyLookup(db: Database) {
+  let lookup = keyLookups.get(db);
+  if (!lookup) {
+    lookup = statementName(db, "verify_api_key").then((name) => buildKeyLookup(db, name));
+    lookup.catch(() => keyLookups.delete(db));
+    keyLookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+function buildKeyLookup(db: Database, name: string | undefined) {
+  return db
     .select({
       id: apiKeys.id,
       hash: apiKeys.hash,
@@ -193,17 +221,9 @@ export async function verifyApiKey(db: Queryable, presented: string): Promise<Ve
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`))
-    .limit(1);
-  if (!row || !timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(hash, "hex"))) return null;
-  return {
-    id: row.id,
-    userId: row.userId,
-    deviceId: row.deviceId,
-    scopes: row.scopes as Scope[],
-    lastUsedAt: row.lastUsedAt,
-    owner: { role: row.role, active: row.deactivatedAt === null },
-  };
+    .where(and(eq(apiKeys.hash, sql.placeholder("hash")), isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`))
+    .limit(1)
+    .prepare(name ?? "");
 }
 
 /** Records use at most once a minute per key, so a busy device does not write on every request. */

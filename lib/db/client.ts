@@ -1,7 +1,8 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 
-export type Database = NodePgDatabase;
+/** Drizzle over a pg Pool; `$client` is the pool, for named (prepared) statements on hot paths. */
+export type Database = NodePgDatabase & { $client: pg.Pool };
 /** A transaction handle: the same query API as Database. */
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Anything a domain function can run queries on. */
@@ -32,6 +33,32 @@ export function connectDatabase(url: string, options: { max?: number; applicatio
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
   return { db: drizzle(pool, { casing: "snake_case" }), pool, url };
+}
+
+const OWN_SESSIONS = new WeakMap<pg.Pool, Promise<boolean>>();
+
+/**
+ * Whether each of the pool's connections has a session of its own, so a hot
+ * statement can be named: Postgres then parses and plans it once per
+ * connection instead of on every call. The embedded PGlite serves all
+ * connections from one session, where two connections preparing the same
+ * name would collide, so there statements stay unnamed. Asked once per pool.
+ */
+export function ownSessions(db: Database): Promise<boolean> {
+  const pool = db.$client;
+  let answer = OWN_SESSIONS.get(pool);
+  if (!answer) {
+    answer = pool.query<{ version: string }>("select version()").then((result) => !result.rows[0]!.version.includes("PGlite"));
+    // A failed check is asked again next time rather than remembered.
+    answer.catch(() => OWN_SESSIONS.delete(pool));
+    OWN_SESSIONS.set(pool, answer);
+  }
+  return answer;
+}
+
+/** `name` where the pool's connections have sessions of their own, else undefined (an unnamed statement). */
+export async function statementName(db: Database, name: string): Promise<string | undefined> {
+  return (await ownSessions(db)) ? name : undefined;
 }
 
 const DB_KEY = Symbol.for("message-hub.database");

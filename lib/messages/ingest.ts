@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Database } from "@/lib/db/client";
+import { statementName, type Database } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { devices, messages } from "@/lib/db/schema/inbox";
 import { getLogger } from "@/lib/log/logger";
@@ -113,6 +113,39 @@ const returningColumns = sql.raw(
     .join(", "),
 );
 
+const INGEST_STATEMENT = `
+    with batch as (
+      select r.*, b.ordinality as n
+      from jsonb_array_elements($1::jsonb) with ordinality as b(item, ordinality),
+        jsonb_to_record(b.item) as r(id text, "eventId" text, "userId" text, "deviceId" text, source text, "externalId" text, fingerprint text,
+          type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
+          tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz)
+    ),
+    counter as (
+      insert into change_counters (user_id, stream, position) values ($2, 'messages', $3)
+      on conflict (user_id, stream) do update set position = change_counters.position + excluded.position
+      returning position - $3::bigint as base
+    ),
+    inserted as (
+      insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
+        sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
+      select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
+        r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", counter.base + r.n
+      from batch r, counter
+      order by r.n
+      on conflict do nothing
+      returning ${Object.keys(messageColumns)
+        .map((key) => `${snake(key)} as "${key}"`)
+        .join(", ")}
+    ),
+    events as (
+      insert into outbox_events (id, type, user_id, data)
+      select r."eventId", 'message.received', i."userId",
+        jsonb_build_object('messageId', i.id, 'deviceId', i."deviceId", 'source', i.source, 'type', i.type, 'priority', i.priority, 'position', i."changePosition")
+      from inserted i join batch r on r.id = i.id
+    )
+    select * from inserted`;
+
 /**
  * The whole write as one statement of data-modifying CTEs. The batch travels
  * as a single JSON parameter (not ~20 parameters per row), which keeps a
@@ -123,37 +156,9 @@ const returningColumns = sql.raw(
  */
 async function insertSkippingDuplicates(db: Database, userId: string, rows: NewRow[]): Promise<MessageRow[]> {
   const payload = JSON.stringify(rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null })));
-  const result = await db.execute<MessageRow>(sql`
-    with batch as (
-      select r.*, b.ordinality as n
-      from jsonb_array_elements(${payload}::jsonb) with ordinality as b(item, ordinality),
-        jsonb_to_record(b.item) as r(id text, "eventId" text, "userId" text, "deviceId" text, source text, "externalId" text, fingerprint text,
-          type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
-          tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz)
-    ),
-    counter as (
-      insert into change_counters (user_id, stream, position) values (${userId}, 'messages', ${rows.length})
-      on conflict (user_id, stream) do update set position = change_counters.position + ${rows.length}
-      returning position - ${rows.length} as base
-    ),
-    inserted as (
-      insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
-        sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
-      select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
-        r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", counter.base + r.n
-      from batch r, counter
-      order by r.n
-      on conflict do nothing
-      returning ${returningColumns}
-    ),
-    events as (
-      insert into outbox_events (id, type, user_id, data)
-      select r."eventId", 'message.received', i."userId",
-        jsonb_build_object('messageId', i.id, 'deviceId', i."deviceId", 'source', i.source, 'type', i.type, 'priority', i.priority, 'position', i."changePosition")
-      from inserted i join batch r on r.id = i.id
-    )
-    select * from inserted
-  `);
+  // A named statement: each connection parses and plans it once, not on every request.
+  const name = await statementName(db, "ingest_messages");
+  const result = await db.$client.query<MessageRow>({ name, text: INGEST_STATEMENT, values: [payload, userId, rows.length] });
   // Drizzle's driver hands raw queries timestamps as text; give them the Date shape its selects have.
   return result.rows.map((row) => ({
     ...row,

@@ -1,14 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { GET as listMessages, POST as postMessages } from "@/app/api/v1/messages/route";
 import { GET as getMessage } from "@/app/api/v1/messages/[id]/route";
-import { getDb } from "@/lib/db/client";
+import { connectDatabase, getDb, ownSessions } from "@/lib/db/client";
+import { verifyApiKey } from "@/lib/auth/api-keys";
+import { ingestMessages } from "@/lib/messages/ingest";
 import { messages } from "@/lib/db/schema/inbox";
 import { outboxEvents } from "@/lib/db/schema/platform";
 import { setRealtimeServer } from "@/lib/realtime/publish";
 import { call } from "@/tests/helpers/http";
 import { makeUser } from "@/tests/helpers/factories";
 import { countStored, makeDevice, sms } from "@/tests/helpers/inbox";
+import { messageInputSchema } from "@/lib/messages/schemas";
 import { connectClient, nextEvent, startRealtimeServer } from "@/tests/helpers/realtime";
 
 function expect422(result: { status: number; body: any }, paths: string[]) {
@@ -284,5 +287,25 @@ describe("inbox ingest: POST /api/v1/messages", () => {
       .from(messages)
       .where(eq(messages.userId, bob.user.id));
     expect(count!.n).toBe(1);
+  });
+
+  it("runs the key lookup and the insert as named statements on Postgres, unnamed on the embedded database", async () => {
+    const alice = await makeUser();
+    // One connection, so the statements it prepared can be listed on it.
+    const handle = connectDatabase(inject("databaseUrl"), { max: 1 });
+    try {
+      const onPostgres = inject("databaseKind") === "postgres";
+      expect(await ownSessions(handle.db)).toBe(onPostgres);
+      expect(await verifyApiKey(handle.db, alice.key)).toMatchObject({ userId: alice.user.id });
+      const [outcome] = await ingestMessages(handle.db, { userId: alice.user.id, deviceId: null, source: "api" }, [messageInputSchema.parse(sms({ externalId: "named-1" }))]);
+      expect(outcome!.status).toBe("created");
+      // A second call reuses the prepared statement rather than preparing it again.
+      const [again] = await ingestMessages(handle.db, { userId: alice.user.id, deviceId: null, source: "api" }, [messageInputSchema.parse(sms({ externalId: "named-1" }))]);
+      expect(again).toMatchObject({ status: "duplicate", message: { id: outcome!.message.id } });
+      const prepared = (await handle.pool.query<{ name: string }>("select name from pg_prepared_statements where name in ('verify_api_key', 'ingest_messages') order by name")).rows.map((row) => row.name);
+      expect(prepared).toEqual(onPostgres ? ["ingest_messages", "verify_api_key"] : []);
+    } finally {
+      await handle.pool.end();
+    }
   });
 });
