@@ -107,12 +107,18 @@ type NewRow = Omit<MessageRow, "readAt" | "deletedAt" | "expiredAt" | "createdAt
 const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** RETURNING every message column under its camelCase key, so rows come back shaped like MessageRow. */
-const returningColumns = sql.raw(
-  Object.keys(messageColumns)
-    .map((key) => `${snake(key)} as "${key}"`)
-    .join(", "),
-);
+const returningColumns = Object.keys(messageColumns)
+  .map((key) => `${snake(key)} as "${key}"`)
+  .join(", ");
 
+/**
+ * The whole write as one statement of data-modifying CTEs. The batch travels
+ * as a single JSON parameter (not ~20 parameters per row), which keeps a
+ * 500-row batch cheap to build, send and plan. Input i gets position
+ * base + i, where base is the counter before this batch. ON CONFLICT DO
+ * NOTHING (any of the dedupe indexes) skips duplicates, including duplicates
+ * within the batch; their positions are simply never used.
+ */
 const INGEST_STATEMENT = `
     with batch as (
       select r.*, b.ordinality as n
@@ -134,9 +140,7 @@ const INGEST_STATEMENT = `
       from batch r, counter
       order by r.n
       on conflict do nothing
-      returning ${Object.keys(messageColumns)
-        .map((key) => `${snake(key)} as "${key}"`)
-        .join(", ")}
+      returning ${returningColumns}
     ),
     events as (
       insert into outbox_events (id, type, user_id, data)
@@ -146,20 +150,12 @@ const INGEST_STATEMENT = `
     )
     select * from inserted`;
 
-/**
- * The whole write as one statement of data-modifying CTEs. The batch travels
- * as a single JSON parameter (not ~20 parameters per row), which keeps a
- * 500-row batch cheap to build, send and plan. Input i gets position
- * base + i, where base is the counter before this batch. ON CONFLICT DO
- * NOTHING (any of the dedupe indexes) skips duplicates, including duplicates
- * within the batch; their positions are simply never used.
- */
 async function insertSkippingDuplicates(db: Database, userId: string, rows: NewRow[]): Promise<MessageRow[]> {
   const payload = JSON.stringify(rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null })));
   // A named statement: each connection parses and plans it once, not on every request.
   const name = await statementName(db, "ingest_messages");
   const result = await db.$client.query<MessageRow>({ name, text: INGEST_STATEMENT, values: [payload, userId, rows.length] });
-  // Drizzle's driver hands raw queries timestamps as text; give them the Date shape its selects have.
+  // Dates as drizzle's selects give them, whatever timestamp parser the pool has.
   return result.rows.map((row) => ({
     ...row,
     receivedAt: new Date(row.receivedAt),
