@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { statementName, type Database, type Queryable } from "@/lib/db/client";
+import { coalesce } from "@/lib/db/coalesce";
 import { newId } from "@/lib/db/ids";
 import { apiKeys, users } from "@/lib/db/schema/users";
 import { AppError } from "@/lib/http/errors";
@@ -179,7 +180,7 @@ export type VerifiedKey = {
 export async function verifyApiKey(db: Database, presented: string): Promise<VerifiedKey | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashKey(presented);
-  const [row] = await (await keyLookup(db)).execute({ hash });
+  const row = await lookupKey(db, hash);
   if (!row || !timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(hash, "hex"))) return null;
   return {
     id: row.id,
@@ -192,15 +193,39 @@ export async function verifyApiKey(db: Database, presented: string): Promise<Ver
 }
 
 /**
- * One round trip for the key and its owner: every API call makes it. A named
- * statement, built once per database handle, so neither drizzle nor Postgres
- * plans it again on each request.
+ * Every API call looks up its key and the key's owner. The lookups of
+ * concurrent requests go to Postgres together, as one statement (group
+ * commit, lib/db/coalesce.ts): at most LOOKUP_STATEMENTS run at once, and the
+ * requests that arrive meanwhile share the next. Each request still reads the
+ * key after it arrived, so a revoked key fails on the next request.
+ */
+const LOOKUP_STATEMENTS = 1;
+const lookupQueues = new WeakMap<Database, (hash: string) => Promise<KeyRow | undefined>>();
+
+function lookupKey(db: Database, hash: string): Promise<KeyRow | undefined> {
+  let queue = lookupQueues.get(db);
+  if (!queue) {
+    queue = coalesce(async (hashes: string[]) => {
+      const rows = await (await keyLookup(db)).execute({ hashes: [...new Set(hashes)] });
+      const byHash = new Map(rows.map((row) => [row.hash, row]));
+      return hashes.map((hash) => byHash.get(hash));
+    }, { concurrency: LOOKUP_STATEMENTS, maxBatch: 64 });
+    lookupQueues.set(db, queue);
+  }
+  return queue(hash);
+}
+
+type KeyRow = Awaited<ReturnType<ReturnType<typeof buildKeyLookup>["execute"]>>[number];
+
+/**
+ * A named statement, built once per database handle, so neither drizzle nor
+ * Postgres plans it again on each request.
  */
 const keyLookups = new WeakMap<Database, Promise<ReturnType<typeof buildKeyLookup>>>();
 function keyLookup(db: Database) {
   let lookup = keyLookups.get(db);
   if (!lookup) {
-    lookup = statementName(db, "verify_api_key").then((name) => buildKeyLookup(db, name));
+    lookup = statementName(db, "verify_api_keys").then((name) => buildKeyLookup(db, name));
     lookup.catch(() => keyLookups.delete(db));
     keyLookups.set(db, lookup);
   }
@@ -221,8 +246,7 @@ function buildKeyLookup(db: Database, name: string | undefined) {
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.hash, sql.placeholder("hash")), isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`))
-    .limit(1)
+    .where(and(sql`${apiKeys.hash} = any(${sql.placeholder("hashes")})`, isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`))
     .prepare(name ?? "");
 }
 

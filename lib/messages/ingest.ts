@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { statementName, type Database } from "@/lib/db/client";
+import { coalesce } from "@/lib/db/coalesce";
 import { newId } from "@/lib/db/ids";
 import { devices, messages } from "@/lib/db/schema/inbox";
 import { getLogger } from "@/lib/log/logger";
@@ -30,7 +31,8 @@ export function fingerprintOf(input: Pick<MessageInput, "sender" | "body" | "rec
 
 /**
  * Stores messages exactly once, in one statement (so one transaction and one
- * round trip), whose three parts commit together:
+ * round trip, shared with the requests that arrive meanwhile: group commit,
+ * below), whose three parts commit together:
  * 1. it reserves one change position per input from the user's counter
  *    (lib/sync: the counter row stays locked until the commit, so a user's
  *    positions commit in order);
@@ -72,7 +74,7 @@ export async function ingestMessages(db: Database, origin: IngestOrigin, inputs:
     sentAt: input.sentAt ?? null,
   }));
 
-  const inserted = await insertSkippingDuplicates(db, userId, rows);
+  const inserted = await insertSkippingDuplicates(db, rows);
   const byId = new Map<string, MessageRow>(inserted.map((row) => [row.id, row]));
   const duplicates = rows.filter((row) => !byId.has(row.id));
   const stored = duplicates.length > 0 ? await readStored(db, userId, deviceId, duplicates) : new Map<string, MessageRow>();
@@ -112,14 +114,20 @@ const returningColumns = Object.keys(messageColumns)
   .join(", ");
 
 /**
- * The whole write as one statement of data-modifying CTEs. The batch travels
+ * The whole write as one statement of data-modifying CTEs. The rows travel
  * as a single JSON parameter (not ~20 parameters per row), which keeps a
- * 500-row batch cheap to build, send and plan. Input i gets position
- * base + i, where base is the counter before this batch. ON CONFLICT DO
- * NOTHING (any of the dedupe indexes) skips duplicates, including duplicates
- * within the batch; their positions are simply never used.
+ * 500-row batch cheap to build, send and plan. One statement may carry the
+ * rows of several requests and several users (group commit, below): each
+ * user's counter moves by that user's row count, and the user's i-th row gets
+ * position base + i, where base is the counter before this statement. The
+ * counters are locked in user order, so two statements that share users
+ * queue on the first one they share instead of deadlocking, and finish
+ * before any message is inserted. ON CONFLICT DO NOTHING (any of the dedupe
+ * indexes) skips duplicates, including duplicates within the statement;
+ * their positions are simply never used. With `wait` false the counters are
+ * first taken FOR UPDATE NOWAIT (see group commit, below).
  */
-const INGEST_STATEMENT = `
+const ingestStatement = (wait: boolean) => `
     with batch as (
       select r.*, b.ordinality as n
       from jsonb_array_elements($1::jsonb) with ordinality as b(item, ordinality),
@@ -127,18 +135,31 @@ const INGEST_STATEMENT = `
           type text, sender text, recipient text, body text, title text, app text, "simSlot" integer, "threadKey" text, priority text,
           tags text[], metadata jsonb, attachments jsonb, "receivedAt" timestamptz, "sentAt" timestamptz)
     ),
+    wanted as (
+      select "userId", count(*)::bigint as count from batch group by 1
+    ),${
+      wait
+        ? ""
+        : `
+    locked as (
+      select user_id from change_counters where stream = 'messages' and user_id in (select "userId" from wanted)
+      order by user_id for update nowait
+    ),`
+    }
     counter as (
-      insert into change_counters (user_id, stream, position) values ($2, 'messages', $3)
+      insert into change_counters (user_id, stream, position)
+      select "userId", 'messages', count from wanted${wait ? "" : " where (select count(*) from locked) >= 0"} order by "userId"
       on conflict (user_id, stream) do update set position = change_counters.position + excluded.position
-      returning position - $3::bigint as base
+      returning user_id, position
     ),
     inserted as (
       insert into messages (id, user_id, device_id, source, external_id, fingerprint, type, sender, recipient, body, title, app,
         sim_slot, thread_key, priority, tags, metadata, attachments, received_at, sent_at, change_position)
       select r.id, r."userId", r."deviceId", r.source, r."externalId", r.fingerprint, r.type, r.sender, r.recipient, r.body, r.title, r.app,
-        r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt", counter.base + r.n
-      from batch r, counter
-      order by r.n
+        r."simSlot", r."threadKey", r.priority, r.tags, r.metadata, r.attachments, r."receivedAt", r."sentAt",
+        c.position - w.count + row_number() over (partition by r."userId" order by r.n)
+      from batch r join counter c on c.user_id = r."userId" join wanted w on w."userId" = r."userId"
+      order by r."userId", r.n
       on conflict do nothing
       returning ${returningColumns}
     ),
@@ -150,22 +171,60 @@ const INGEST_STATEMENT = `
     )
     select * from inserted`;
 
-async function insertSkippingDuplicates(db: Database, userId: string, rows: NewRow[]): Promise<MessageRow[]> {
+/**
+ * Group commit. One ingest statement runs at a time per process; the
+ * requests that arrive meanwhile go together in the next one, so fifty
+ * phones posting at once cost a few statements and commits, not fifty. A
+ * request still gets its answer only after the statement carrying its rows
+ * has committed.
+ *
+ * The shared statement takes its users' counter rows with NOWAIT: when a
+ * counter is locked by a longer transaction (a bulk mark-read, retention),
+ * it fails at once instead of holding everyone's requests behind one
+ * user's lock. Its requests then run one by one with the statement that
+ * waits, outside the queue (lib/db/coalesce.ts).
+ */
+const INGEST_STATEMENTS = 1;
+const MAX_REQUESTS_PER_STATEMENT = 64;
+const SHARED = { name: "ingest_messages_nowait", text: ingestStatement(false) };
+const ALONE = { name: "ingest_messages", text: ingestStatement(true) };
+const ingestQueues = new WeakMap<Database, (rows: NewRow[]) => Promise<MessageRow[]>>();
+
+function insertSkippingDuplicates(db: Database, rows: NewRow[]): Promise<MessageRow[]> {
+  let queue = ingestQueues.get(db);
+  if (!queue) {
+    queue = coalesce((requests: NewRow[][]) => insertRows(db, requests, SHARED), {
+      concurrency: INGEST_STATEMENTS,
+      maxBatch: MAX_REQUESTS_PER_STATEMENT,
+      alone: async (request) => (await insertRows(db, [request], ALONE))[0]!,
+    });
+    ingestQueues.set(db, queue);
+  }
+  return queue(rows);
+}
+
+/** Inserts the rows of several requests in one statement; returns each request's newly stored rows. */
+async function insertRows(db: Database, requests: NewRow[][], statement: { name: string; text: string }): Promise<MessageRow[][]> {
+  const rows = requests.flat();
   const payload = JSON.stringify(rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null })));
   // A named statement: each connection parses and plans it once, not on every request.
-  const name = await statementName(db, "ingest_messages");
-  const result = await db.$client.query<MessageRow>({ name, text: INGEST_STATEMENT, values: [payload, userId, rows.length] });
-  // Dates as drizzle's selects give them, whatever timestamp parser the pool has.
-  return result.rows.map((row) => ({
-    ...row,
-    receivedAt: new Date(row.receivedAt),
-    sentAt: row.sentAt === null ? null : new Date(row.sentAt),
-    readAt: row.readAt === null ? null : new Date(row.readAt),
-    deletedAt: row.deletedAt === null ? null : new Date(row.deletedAt),
-    expiredAt: row.expiredAt === null ? null : new Date(row.expiredAt),
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
-  }));
+  const name = await statementName(db, statement.name);
+  const result = await db.$client.query<MessageRow>({ name, text: statement.text, values: [payload] });
+  const byId = new Map<string, MessageRow>();
+  for (const row of result.rows) {
+    // Dates as drizzle's selects give them, whatever timestamp parser the pool has.
+    byId.set(row.id, {
+      ...row,
+      receivedAt: new Date(row.receivedAt),
+      sentAt: row.sentAt === null ? null : new Date(row.sentAt),
+      readAt: row.readAt === null ? null : new Date(row.readAt),
+      deletedAt: row.deletedAt === null ? null : new Date(row.deletedAt),
+      expiredAt: row.expiredAt === null ? null : new Date(row.expiredAt),
+      createdAt: new Date(row.createdAt),
+      updatedAt: new Date(row.updatedAt),
+    });
+  }
+  return requests.map((request) => request.flatMap((row) => byId.get(row.id) ?? []));
 }
 
 function dedupeKey(row: { externalId: string | null; fingerprint: string }): string {

@@ -302,10 +302,41 @@ describe("inbox ingest: POST /api/v1/messages", () => {
       // A second call reuses the prepared statement rather than preparing it again.
       const [again] = await ingestMessages(handle.db, { userId: alice.user.id, deviceId: null, source: "api" }, [messageInputSchema.parse(sms({ externalId: "named-1" }))]);
       expect(again).toMatchObject({ status: "duplicate", message: { id: outcome!.message.id } });
-      const prepared = (await handle.pool.query<{ name: string }>("select name from pg_prepared_statements where name in ('verify_api_key', 'ingest_messages') order by name")).rows.map((row) => row.name);
-      expect(prepared).toEqual(onPostgres ? ["ingest_messages", "verify_api_key"] : []);
+      const prepared = (await handle.pool.query<{ name: string }>("select name from pg_prepared_statements where name in ('verify_api_keys', 'ingest_messages', 'ingest_messages_nowait') order by name")).rows.map((row) => row.name);
+      // The queue's statement (counters taken with NOWAIT); the waiting one runs only after a NOWAIT refusal.
+      expect(prepared).toEqual(onPostgres ? ["ingest_messages_nowait", "verify_api_keys"] : []);
     } finally {
       await handle.pool.end();
     }
+  });
+
+  // On Postgres: the embedded database serves one transaction at a time, so there the held lock would hold everything.
+  it.skipIf(inject("databaseKind") !== "postgres")("lets other users' messages through while one user's counter is locked by a long transaction", async () => {
+    const [alice, bob] = [await makeUser(), await makeUser()];
+    // Alice's first message creates her counter row; a long transaction then holds it.
+    expect((await call(postMessages, { key: alice.key, body: sms({ externalId: "lock-0" }) })).status).toBe(201);
+    const holder = await getDb().$client.connect();
+    try {
+      await holder.query("begin");
+      await holder.query("select * from change_counters where user_id = $1 and stream = 'messages' for update", [alice.user.id]);
+      let aliceDone = false;
+      const aliceSends = Promise.all([1, 2, 3].map((i) => call(postMessages, { key: alice.key, body: sms({ externalId: `lock-${i}` }) }))).then((results) => {
+        aliceDone = true;
+        return results;
+      });
+      // Bob's messages, sent while Alice's wait, are stored without waiting for her lock.
+      const bobs = await Promise.all([1, 2, 3, 4, 5].map((i) => call(postMessages, { key: bob.key, body: sms({ externalId: `bob-${i}` }) })));
+      expect(bobs.map((result) => result.status)).toEqual([201, 201, 201, 201, 201]);
+      expect(aliceDone).toBe(false);
+      await holder.query("commit");
+      expect((await aliceSends).map((result) => result.status)).toEqual([201, 201, 201]);
+    } finally {
+      await holder.query("rollback").catch(() => {});
+      holder.release();
+    }
+    // Each stored once, with gap-free positions 1..4 for Alice.
+    expect(await countStored(alice.user.id)).toBe(4);
+    const positions = await getDb().select({ position: messages.changePosition }).from(messages).where(eq(messages.userId, alice.user.id));
+    expect(positions.map((row) => Number(row.position)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
   });
 });
