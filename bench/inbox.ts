@@ -10,6 +10,7 @@
  * the end (`--keep` leaves it, to study its queries). Every loop is bounded by a count or a duration.
  *   1. batch ingest: POST /api/v1/messages with 500 messages per request, 4 at a
  *      time, on one device and spread over 4 users;
+ *      then waits (bounded) until the dispatcher has handled their outbox events;
  *   2. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
  *      50 users' phones and from one phone, next to GET /api/health;
  *   3. sync of N messages in pages of 500: total time and p99 per page;
@@ -127,6 +128,23 @@ try {
   );
   const spreadRate = (BATCHES * BATCH_SIZE) / (spreadMs / 1000);
 
+  // Every ingested message leaves an outbox event for the dispatcher. Each
+  // measure below starts once the events of the one before are dispatched
+  // (bounded wait), so none is timed against another's backlog; the events of
+  // its own requests are dispatched while it runs, as in production.
+  async function drainOutbox(): Promise<number> {
+    const [, took] = await timed(async () => {
+      for (let i = 0; i < 600; i++) {
+        const { rows } = await db.query<{ pending: number }>("select count(*)::int as pending from outbox_events where dispatched_at is null");
+        if (rows[0]!.pending === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error("the outbox backlog did not drain within 150 s");
+    });
+    return took;
+  }
+  const drainMs = await drainOutbox();
+
   // --- 3. Single POSTs at 50 concurrency. -------------------------------------
   // (a) 50 phones of 50 users, one connection each: the realistic shape.
   // (b) 50 connections on one device: one user's writes serialise on that
@@ -144,7 +162,9 @@ try {
     },
   });
   await load({ url: hub.url, duration: 2, connections: 50, requests: [singleRequest(phoneKeys)] });
+  await drainOutbox();
   const manyPhones = await load({ url: hub.url, duration: SECONDS, connections: 50, requests: [singleRequest(phoneKeys)] });
+  await drainOutbox();
   const onePhone = await load({ url: hub.url, duration: SECONDS, connections: 50, requests: [singleRequest([deviceKey])] });
   const health = await load({ url: `${hub.url}/api/health`, duration: SECONDS, connections: 50 });
 
@@ -213,6 +233,7 @@ try {
   table([
     { measure: "batch ingest, one device (500/request, 4 concurrent)", hub: `${fmt(batchRate)} msg/s`, baseline: `${fmt(baselineRate)} msg/s (pg multi-row INSERT, 4 connections)`, ratio: `${((batchRate / baselineRate) * 100).toFixed(0)} %` },
     { measure: "batch ingest, 4 devices of 4 users", hub: `${fmt(spreadRate)} msg/s`, baseline: "", ratio: `${((spreadRate / baselineRate) * 100).toFixed(0)} %` },
+    { measure: "outbox events of the batches, dispatched", hub: `${fmt(drainMs)} ms after the last batch`, baseline: "", ratio: "" },
     { measure: "single POST, 50 phones of 50 users", hub: `${fmt(manyPhones.requestsPerSecond)} req/s, p50 ${manyPhones.p50} ms, p99 ${manyPhones.p99} ms`, baseline: `GET /api/health: ${fmt(health.requestsPerSecond)} req/s, p50 ${health.p50} ms, p99 ${health.p99} ms`, ratio: `errors ${manyPhones.errors + manyPhones.non2xx}` },
     { measure: "single POST, 50 connections on one phone", hub: `${fmt(onePhone.requestsPerSecond)} req/s, p50 ${onePhone.p50} ms, p99 ${onePhone.p99} ms`, baseline: "", ratio: `errors ${onePhone.errors + onePhone.non2xx}` },
     { measure: `sync ${fmt(SYNC_ROWS)} msgs, pages of 500`, hub: `${fmt(syncMs)} ms total, page p50 ${percentile(pageTimes, 50).toFixed(1)} ms, p99 ${percentile(pageTimes, 99).toFixed(1)} ms`, baseline: `page p50 ${percentile(rawPageTimes, 50).toFixed(1)} ms, p99 ${percentile(rawPageTimes, 99).toFixed(1)} ms (pg)`, ratio: "" },

@@ -71,7 +71,17 @@ export function createApiRouter(appDir: string): ApiRouter {
     // The client hung up before its handler could start: there is no one to
     // answer and no body left to read, so it is not run.
     if (req.destroyed) return true;
-    const response = await (handler as Handler)(toRequest(req), { params: Promise.resolve(found.params) });
+    let body: Buffer<ArrayBuffer> | undefined;
+    if (hasSmallBody(req)) {
+      try {
+        body = await readAll(req);
+      } catch (error) {
+        // The client hung up mid-body: no one is left to answer.
+        if (req.destroyed) return true;
+        throw error;
+      }
+    }
+    const response = await (handler as Handler)(toRequest(req, body), { params: Promise.resolve(found.params) });
     await send(response, res);
     return true;
   };
@@ -136,7 +146,26 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
  * client-address and forwarded host and protocol headers with its own
  * values, so the URL is built from those, as Next builds it.
  */
-function toRequest(req: IncomingMessage): Request {
+/**
+ * Bodies that declare a small length are read here into one buffer, which is
+ * cheaper than adapting the Node stream to a web stream. Larger and chunked
+ * bodies stream, so the route's size limit still stops them early.
+ */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+function hasSmallBody(req: IncomingMessage): boolean {
+  if (req.method === "GET" || req.method === "HEAD" || req.headers["transfer-encoding"] !== undefined) return false;
+  const declared = Number(req.headers["content-length"]);
+  return Number.isInteger(declared) && declared > 0 && declared <= SMALL_BODY_BYTES;
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer<ArrayBuffer>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function toRequest(req: IncomingMessage, buffered?: Buffer<ArrayBuffer>): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
@@ -156,9 +185,9 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(`${proto}://${host}${req.url ?? "/"}`, {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: buffered ?? (hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined),
     // @ts-expect-error: Node's fetch needs duplex for a streamed body; the DOM types do not know it.
-    duplex: hasBody ? "half" : undefined,
+    duplex: hasBody && !buffered ? "half" : undefined,
   });
 }
 

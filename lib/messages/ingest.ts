@@ -186,11 +186,15 @@ const ingestStatement = (wait: boolean) => `
  */
 const INGEST_STATEMENTS = 1;
 const MAX_REQUESTS_PER_STATEMENT = 64;
+const SHARED_UP_TO_ROWS = 20;
 const SHARED = { name: "ingest_messages_nowait", text: ingestStatement(false) };
 const ALONE = { name: "ingest_messages", text: ingestStatement(true) };
 const ingestQueues = new WeakMap<Database, (rows: NewRow[]) => Promise<MessageRow[]>>();
 
 function insertSkippingDuplicates(db: Database, rows: NewRow[]): Promise<MessageRow[]> {
+  // A large batch is its own group: queued, it would only stop the next
+  // statement from running beside it.
+  if (rows.length > SHARED_UP_TO_ROWS) return insertRows(db, [rows], ALONE).then(([stored]) => stored!);
   let queue = ingestQueues.get(db);
   if (!queue) {
     queue = coalesce((requests: NewRow[][]) => insertRows(db, requests, SHARED), {

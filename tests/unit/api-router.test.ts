@@ -103,6 +103,10 @@ describe("the API router", () => {
     expect(res.status).toBe(201);
     expect(text).toBe("got 300000 bytes: yyyyy");
     expect(res.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    // A small body (read into one buffer rather than streamed) arrives whole too.
+    const small = await get("/api/v1/items", { method: "POST", body: "hello, small body" });
+    expect(small.res.status).toBe(201);
+    expect(small.text).toBe("got 17 bytes: hello");
   });
 
   it("hands back what it does not serve: unknown paths, methods a module lacks, next-auth, malformed escapes", async () => {
