@@ -225,9 +225,9 @@ describe("export", () => {
     expect(stdout.stderr).toMatch(/^Exported 1 message \(\d+ B\)\.\n$/);
   });
 
-  it("streams in constant memory: 20x the messages, about the same peak memory", async () => {
+  it("streams in constant memory: a 50 MB export peaks about where a 3-message one does", async () => {
     const big = "x".repeat(2000);
-    for (let batch = 0; batch < 20; batch++) {
+    for (let batch = 0; batch < 40; batch++) {
       await post(phone.key, Array.from({ length: 500 }, (_, i) => sms(`+1555${batch}`, `${batch}-${i} ${big}`, 60 + batch, { externalId: `bulk-${batch}-${i}` })));
     }
     // The CLI reports its own peak resident memory as it exits.
@@ -242,15 +242,15 @@ describe("export", () => {
     const small = peak(["export", "--format", "json", "--device", tablet.id, "-o", path.join(home.dir, "small.json"), "--json"]);
     const large = peak(["export", "--format", "json", "-o", path.join(home.dir, "large.json"), "--json"]);
     const summary = JSON.parse(large.stdout);
-    expect(summary.messages).toBe(10_005);
-    expect(summary.bytes).toBeGreaterThan(20_000_000);
+    expect(summary.messages).toBe(20_005);
+    expect(summary.bytes).toBeGreaterThan(40_000_000);
     expect(statSync(path.join(home.dir, "large.json")).size).toBe(summary.bytes);
-    expect(JSON.parse(readFileSync(path.join(home.dir, "large.json"), "utf8"))).toHaveLength(10_005);
-    // A 25 MB export held in memory would add at least 25 MB to the peak. What
+    expect(JSON.parse(readFileSync(path.join(home.dir, "large.json"), "utf8"))).toHaveLength(20_005);
+    // A 50 MB export held in memory would add at least 50 MB to the peak. What
     // streaming adds is socket and stream buffers, which grow with how fast the
-    // server sends (about 10 MB here), not with the size of the export.
+    // server sends (10–16 MB here), not with the size of the export.
     console.log(`export peak RSS: ${small.kb} KB for 3 messages, ${large.kb} KB for ${summary.messages} (${summary.bytes} bytes in ${summary.seconds} s)`);
-    expect(large.kb - small.kb).toBeLessThan(15_000);
+    expect(large.kb - small.kb).toBeLessThan(30_000);
   });
 });
 
