@@ -66,7 +66,11 @@ describe("admin: users", () => {
     const whoami = await call(me, { key: alice.key });
     expect(whoami.body.auth.scopes).not.toContain("admin");
 
-    const changes = await getDb().select().from(auditLog).where(and(eq(auditLog.targetId, alice.user.id), eq(auditLog.action, "user.role_changed")));
+    const changes = await getDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, alice.user.id), eq(auditLog.action, "user.role_changed")))
+      .orderBy(auditLog.createdAt);
     expect(changes.map((row) => row.metadata)).toEqual([
       { from: "member", to: "admin" },
       { from: "admin", to: "member" },
