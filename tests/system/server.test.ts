@@ -2,6 +2,7 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { createPrivateDatabase } from "@/tests/helpers/private-database";
 import { jsonLogs, startHub, tempDataDir, type HubProcess } from "@/tests/helpers/process";
 
 const started: HubProcess[] = [];
@@ -11,21 +12,6 @@ afterAll(async () => {
   await Promise.all(started.map((hub) => hub.stop("SIGKILL")));
   for (const cleanup of cleanups) await cleanup();
 });
-
-/** An empty database on the test Postgres server. */
-async function throwawayDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = inject("adminDatabaseUrl")!;
-  const name = `mh_sys_${randomBytes(4).toString("hex")}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(statement).finally(() => client.end());
-  };
-  await run(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
-}
 
 describe("the server process", () => {
   it("boots on the embedded database with no configuration and answers ready", async () => {
@@ -70,7 +56,7 @@ describe("the server process", () => {
   // On Postgres: the embedded database runs in the server's own thread, so while it inserts, the
   // server sees neither the hang-up nor the signal.
   it.skipIf(!inject("adminDatabaseUrl"))("on SIGTERM, drains a request whose client hung up, before closing the database under its handler", async () => {
-    const database = await throwawayDatabase();
+    const database = await createPrivateDatabase();
     const hub = await startHub({ DATABASE_URL: database.url });
     started.push(hub);
     cleanups.push(database.drop);
