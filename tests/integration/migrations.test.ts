@@ -51,6 +51,19 @@ describe("planner statistics", () => {
   });
 });
 
+describe("GIN indexes", () => {
+  it("merge their pending lists at 256 kB, so no insert stalls on merging megabytes of them", async () => {
+    const result = await getDb().execute<{ name: string; options: string[] | null }>(
+      sql`select relname as name, reloptions as options from pg_class where relname in ('messages_search_idx', 'messages_tags_idx', 'room_messages_search_idx') order by relname`,
+    );
+    expect(result.rows).toEqual([
+      { name: "messages_search_idx", options: ["gin_pending_list_limit=256"] },
+      { name: "messages_tags_idx", options: ["gin_pending_list_limit=256"] },
+      { name: "room_messages_search_idx", options: ["gin_pending_list_limit=256"] },
+    ]);
+  });
+});
+
 describe("migrations", () => {
   it("run once when several instances start together", async () => {
     const { url, drop } = await emptyDatabase();

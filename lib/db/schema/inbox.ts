@@ -126,10 +126,10 @@ export const messages = pgTable(
     index("messages_thread_idx")
       .on(t.userId, sql`coalesce(${t.threadKey}, ${t.sender})`, t.receivedAt)
       .where(sql`deleted_at is null`),
-    // Full-text search (q).
-    index("messages_search_idx").using("gin", t.search),
+    // Full-text search (q). Small pending lists: migration 0013.
+    index("messages_search_idx").using("gin", t.search).with({ gin_pending_list_limit: 256 }),
     // The tag filter (tags @> array[…]).
-    index("messages_tags_idx").using("gin", t.tags),
+    index("messages_tags_idx").using("gin", t.tags).with({ gin_pending_list_limit: 256 }),
     // Analytics: the day being rolled up, and today's live figures (lib/analytics).
     index("messages_created_idx").on(t.createdAt),
   ],

@@ -108,7 +108,7 @@ export const roomMessages = pgTable(
       .on(t.roomId, t.authorId, t.clientId)
       .where(sql`client_id is not null`),
     // Full-text search within a room and across a member's rooms.
-    index("room_messages_search_idx").using("gin", t.search),
+    index("room_messages_search_idx").using("gin", t.search).with({ gin_pending_list_limit: 256 }),
     // The timeline: pinned messages and system events of one room, by seq.
     index("room_messages_timeline_idx")
       .on(t.roomId, t.seq)
