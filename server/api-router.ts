@@ -142,11 +142,6 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
 }
 
 /**
- * A Fetch Request for the handler. The server has already replaced the
- * client-address and forwarded host and protocol headers with its own
- * values, so the URL is built from those, as Next builds it.
- */
-/**
  * Bodies that declare a small length are read here into one buffer, which is
  * cheaper than adapting the Node stream to a web stream. Larger and chunked
  * bodies stream, so the route's size limit still stops them early.
@@ -159,12 +154,29 @@ function hasSmallBody(req: IncomingMessage): boolean {
   return Number.isInteger(declared) && declared > 0 && declared <= SMALL_BODY_BYTES;
 }
 
-async function readAll(req: IncomingMessage): Promise<Buffer<ArrayBuffer>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function readAll(req: IncomingMessage): Promise<Buffer<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const fail = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const gone = () => fail(new Error("the client hung up before the body arrived"));
+    const cleanup = () => req.off("data", collect).off("end", done).off("error", fail).off("close", gone);
+    const collect = (chunk: Buffer) => chunks.push(chunk);
+    const done = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    req.on("data", collect).once("end", done).once("error", fail).once("close", gone);
+  });
 }
 
+/**
+ * A Fetch Request for the handler. The server has already replaced the
+ * client-address and forwarded host and protocol headers with its own
+ * values, so the URL is built from those, as Next builds it.
+ */
 function toRequest(req: IncomingMessage, buffered?: Buffer<ArrayBuffer>): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
@@ -191,7 +203,12 @@ function toRequest(req: IncomingMessage, buffered?: Buffer<ArrayBuffer>): Reques
   });
 }
 
-/** Writes a Fetch Response to the Node response, streaming its body with backpressure. */
+/**
+ * Writes a Fetch Response to the Node response, streaming its body with
+ * backpressure. A body that ends after its first chunk (every JSON answer)
+ * goes out in one write with its Content-Length, not as a chunked body and a
+ * separate terminating write.
+ */
 async function send(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   const cookies = response.headers.getSetCookie();
@@ -207,11 +224,21 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
   const gone = () => void reader.cancel().catch(() => {});
   res.once("close", gone);
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    const first = await reader.read();
+    if (first.done) {
+      res.end();
+      return;
+    }
+    let next = await reader.read();
+    if (next.done) {
+      if (!res.destroyed) res.end(first.value);
+      return;
+    }
+    if (res.destroyed) return;
+    res.write(first.value);
+    for (; !next.done; next = await reader.read()) {
       if (res.destroyed) return;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(next.value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
     }
     res.end();
   } finally {

@@ -109,6 +109,16 @@ describe("the API router", () => {
     expect(small.text).toBe("got 17 bytes: hello");
   });
 
+  it("sends a body that fits in one chunk with its Content-Length, and streams a longer one chunked", async () => {
+    const small = await get("/api/v1/items/abc");
+    expect(small.res.headers.get("content-length")).toBe(String(Buffer.byteLength(small.text)));
+    expect(small.res.headers.get("transfer-encoding")).toBeNull();
+    const long = await get("/api/v1/items/export");
+    expect(long.text).toHaveLength(16 * 64 * 1024);
+    expect(long.res.headers.get("transfer-encoding")).toBe("chunked");
+    expect(long.res.headers.get("content-length")).toBeNull();
+  });
+
   it("hands back what it does not serve: unknown paths, methods a module lacks, next-auth, malformed escapes", async () => {
     expect((await get("/api/v1/nothing")).text).toBe("next");
     expect((await get("/api/v1/items/abc", { method: "DELETE" })).text).toBe("next");
