@@ -159,7 +159,7 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
               sender: "Ünïcode \"quoted\" \\ sender",
               title: "Title\nwith newline",
               app: "com.example.app",
-              body: "emoji 🎉 and <b>markup</b>",
+              body: "emoji 🎉 and <b>markup</b>, a tab\t, a bell \u0007 and a \\ backslash",
               externalId: "ext-1",
               simSlot: 2,
               threadKey: "thread-9",
