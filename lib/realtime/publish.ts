@@ -32,6 +32,26 @@ export function setRealtimeServer(io: Server | undefined): void {
   (globalThis as Holder)[IO_KEY] = io;
 }
 
+/** Servers whose adapter delivers to other instances' sockets too (the Redis adapter). */
+const crossInstance = new WeakSet<Server>();
+
+/** Call where a cross-instance adapter is installed: publish() then emits even when no socket here is in the room. */
+export function deliversAcrossInstances(io: Server): void {
+  crossInstance.add(io);
+}
+
+/**
+ * Whether an emit could reach anyone. With the in-process adapter only
+ * sockets of this process can be in a room, and an emit to rooms with none
+ * would still encode the event: a phone forwarding while no browser is open
+ * paid for that on every message.
+ */
+function hasListeners(io: Server, target: Target | Target[]): boolean {
+  if (crossInstance.has(io)) return true;
+  const rooms = io.of("/").adapter.rooms;
+  return Array.isArray(target) ? target.some((room) => rooms.has(room)) : rooms.has(target);
+}
+
 export function getRealtimeServer(): Server | undefined {
   return (globalThis as Holder)[IO_KEY];
 }
@@ -60,7 +80,7 @@ export function createRealtimeEmitter(redis: RedisClient, keyPrefix: string): Em
 export function publish(target: Target | Target[], event: string, payload: unknown): void {
   const io = getRealtimeServer();
   if (io) {
-    io.to(target).emit(event, payload);
+    if (hasListeners(io, target)) io.to(target).emit(event, payload);
     return;
   }
   const emitter = (globalThis as Holder)[EMITTER_KEY];

@@ -13,7 +13,7 @@ import { fieldErrors } from "@/lib/http/route";
 import { runWithContext } from "@/lib/log/context";
 import { getLogger } from "@/lib/log/logger";
 import { metrics } from "@/lib/metrics/metrics";
-import { socketIoRedisKey } from "@/lib/realtime/publish";
+import { deliversAcrossInstances, socketIoRedisKey } from "@/lib/realtime/publish";
 import { connectRedis, type RedisClient } from "@/lib/realtime/redis";
 
 export type HubSocket = Socket & { data: { actor: Actor } };
@@ -53,6 +53,7 @@ export async function attachRealtime(
     redisClients.push(pub, sub);
     // Workers publish on the same channels through the Redis emitter (lib/realtime/publish.ts).
     io.adapter(createAdapter(pub, sub, { key: socketIoRedisKey(options.redisKeyPrefix ?? "mh") }));
+    deliversAcrossInstances(io);
   }
 
   // Connection attempts per client IP, before authentication (which costs a database lookup).
