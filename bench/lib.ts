@@ -27,7 +27,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mh-bench-"));
   // node with tsx's loader (as the container image runs it): child.pid is the server itself.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/index.ts")], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), "--import", "tsx", path.join(root, "server/index.ts")], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATA_DIR: dataDir, RATE_LIMIT_API_PER_MINUTE: "100000000", RATE_LIMIT_INGEST_PER_MINUTE: "100000000", ...env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit"],
