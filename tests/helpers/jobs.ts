@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { inject } from "vitest";
+import type { Queryable } from "@/lib/db/client";
 import { setBoss, startJobs, type JobRegistrar } from "@/lib/jobs/boss";
 
 /**
@@ -23,4 +25,17 @@ export async function startTestJobs(options: { registrars: JobRegistrar[]; runWo
       setBoss(undefined);
     },
   };
+}
+
+/**
+ * Expires the jobs in `queues` that have been active for longer than
+ * `olderThanSeconds`: the ones a killed instance abandoned. pg-boss would
+ * expire them by itself, but only after their queue's expiry (minutes for
+ * some queues), long after a test has given up. Handlers here finish in far
+ * less than `olderThanSeconds`, so a job the live instance is running is left
+ * alone.
+ */
+export async function expireAbandonedJobs(db: Queryable, boss: PgBoss, queues: string[], olderThanSeconds = 2): Promise<void> {
+  await db.execute(sql`update pgboss.job set started_on = now() - interval '1 day' where state = 'active' and name in ${queues} and started_on < now() - make_interval(secs => ${olderThanSeconds})`);
+  await boss.expire();
 }

@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
-import { count, eq, sql } from "drizzle-orm";
+import { createHmac, randomUUID } from "node:crypto";
+import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, setConfig } from "@/lib/config/env";
 import { getDatabase, setDatabase, type DatabaseHandle } from "@/lib/db/client";
@@ -8,10 +8,11 @@ import { outboxDeliveries, outboxEvents } from "@/lib/db/schema/platform";
 import { consumerQueue, dispatcherJobs, kickDispatcher, type OutboxConsumer } from "@/lib/jobs/dispatcher";
 import { recordEvents } from "@/lib/jobs/outbox";
 import { webhooksConsumer } from "@/lib/webhooks/consumer";
+import { DELIVERY_QUEUE } from "@/lib/webhooks/deliveries";
 import { webhookJobs } from "@/lib/webhooks/jobs";
 import { createWebhook } from "@/lib/webhooks/webhooks";
 import { createUser } from "@/lib/users/users";
-import { startTestJobs } from "@/tests/helpers/jobs";
+import { expireAbandonedJobs, startTestJobs } from "@/tests/helpers/jobs";
 import { startReceiver } from "@/tests/helpers/webhook-receiver";
 import { createPrivateDatabase } from "@/tests/helpers/private-database";
 import { waitFor } from "@/tests/helpers/wait";
@@ -156,9 +157,11 @@ describe("webhook channel across a crash", () => {
     setConfig({ ...saved, WEBHOOK_ALLOW_PRIVATE_TARGETS: true });
     const receiver = await startReceiver();
     try {
-      const alice = await createUser(db, { email: "alice@crash.test", name: "Alice", password: "correct horse battery", role: "member" });
-      const bob = await createUser(db, { email: "bob@crash.test", name: "Bob", password: "correct horse battery", role: "member" });
-      const { secret } = await createWebhook(db, { userId: alice.id, role: "member" }, { url: receiver.url, events: ["message.received"], scope: "user" });
+      // Fresh addresses, so that a retry of this test does not meet the first attempt's users.
+      const run = randomUUID().slice(0, 8);
+      const alice = await createUser(db, { email: `alice-${run}@crash.test`, name: "Alice", password: "correct horse battery", role: "member" });
+      const bob = await createUser(db, { email: `bob-${run}@crash.test`, name: "Bob", password: "correct horse battery", role: "member" });
+      const { webhook, secret } = await createWebhook(db, { userId: alice.id, role: "member" }, { url: receiver.url, events: ["message.received"], scope: "user" });
       const ids = await db.transaction((tx) =>
         recordEvents(tx, [
           ...Array.from({ length: 12 }, (_, i) => ({ type: "message.received", userId: alice.id, data: { i } })),
@@ -190,21 +193,47 @@ describe("webhook channel across a crash", () => {
       await died;
       await instanceA.stop({ graceful: false });
 
-      const instanceB = await startTestJobs({ databaseUrl: privateDb.url, runWorkers: true, registrars: [dispatcherJobs({ consumers: [webhooksConsumer], batchSize: 4, pollIntervalMs: 60_000 }), webhookJobs] });
+      // B is an ordinary instance: it polls every half second, so events that
+      // its first pass could not claim (A's batch still rolling back) go out
+      // at the next poll rather than a minute later.
+      const instanceB = await startTestJobs({ databaseUrl: privateDb.url, runWorkers: true, registrars: [dispatcherJobs({ consumers: [webhooksConsumer], batchSize: 4, pollIntervalMs: 500 }), webhookJobs] });
+      // A job A was running when it died stays active until its queue's expiry
+      // (70 s for deliveries, 5 min for the consumer); bring that forward.
+      const webhookQueues = [consumerQueue(webhooksConsumer), DELIVERY_QUEUE];
+      const expireAbandoned = () => expireAbandonedJobs(db, instanceB.boss, webhookQueues);
+      const bringRetriesForward = () => db.execute(sql`update pgboss.job set start_after = now() where name in ${webhookQueues} and state = 'retry' and start_after > now()`);
+      // This attempt's rows only: a retry of the test finds the first attempt's rows in the database.
+      const succeeded = async () => (await db.select({ n: count() }).from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhook.id), eq(webhookDeliveries.status, "succeeded"))))[0]!.n;
+      const state = async () => ({
+        deliveries: (await db.execute(sql`select status, attempt, count(*)::int as n from webhook_deliveries where webhook_id = ${webhook.id} group by 1, 2 order by 1, 2`)).rows,
+        undispatched: (await db.execute(sql`select count(*)::int as n from outbox_events where dispatched_at is null and id in ${ids}`)).rows,
+        jobs: (await db.execute(sql`select name, state, retry_count, count(*)::int as n from pgboss.job where name in ${webhookQueues} group by 1, 2, 3 order by 1, 2, 3`)).rows,
+        received: receiver.requests.length,
+      });
       try {
-        await waitFor(async () => {
-          await instanceB.boss.expire();
-          await db.execute(sql`update pgboss.job set start_after = now() where name in ('outbox-webhooks', 'webhook-deliver') and state = 'retry' and start_after > now()`);
-          const done = await db.select({ n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.status, "succeeded"));
-          return done[0]!.n === 12;
-        }, 30_000);
+        await waitFor(
+          async () => {
+            await expireAbandoned();
+            await bringRetriesForward();
+            return (await succeeded()) === 12;
+          },
+          30_000,
+          50,
+          state,
+        );
         // Anything still queued would show up as an extra request. Jobs the
         // killed instance held wait out a retry delay; bring them forward.
-        await waitFor(async () => {
-          await db.execute(sql`update pgboss.job set start_after = now() where name in ('outbox-webhooks', 'webhook-deliver') and state = 'retry' and start_after > now()`);
-          const open = await db.execute(sql`select count(*)::int as n from pgboss.job where name in ('outbox-webhooks', 'webhook-deliver') and state in ('created', 'retry', 'active')`);
-          return (open.rows[0] as { n: number }).n === 0;
-        }, 10_000);
+        await waitFor(
+          async () => {
+            await expireAbandoned();
+            await bringRetriesForward();
+            const open = await db.execute(sql`select count(*)::int as n from pgboss.job where name in ${webhookQueues} and state in ('created', 'retry', 'active')`);
+            return (open.rows[0] as { n: number }).n === 0;
+          },
+          10_000,
+          50,
+          state,
+        );
 
         const received = receiver.requests.map((request) => JSON.parse(request.rawBody) as { id: string });
         expect(received.map((body) => body.id).sort()).toEqual(ids.slice(0, 12).sort());
