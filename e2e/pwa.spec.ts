@@ -1,5 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
+import { fullChromium } from "./browsers";
 import { guardPage, waitForServiceWorker } from "./helpers";
+
+// The push specs need notifications, which the headless shell does not show.
+test.use({ launchOptions: fullChromium });
 
 test.beforeEach(({ page }) => guardPage(page));
 
@@ -174,9 +178,18 @@ test("turning push on stores this browser's subscription; turning it off removes
     };
   }, endpoint);
 
+  // A first visit on which the service worker is registered late: the page
+  // looks for it before it exists, and the switch must still come on by itself.
+  await page.addInitScript(() => {
+    const register = ServiceWorkerContainer.prototype.register;
+    ServiceWorkerContainer.prototype.register = function (this: ServiceWorkerContainer, ...args: Parameters<typeof register>) {
+      return new Promise<void>((resolve) => setTimeout(resolve, 1_500)).then(() => register.apply(this, args));
+    };
+  });
   await page.goto("/settings/notifications");
   await waitForServiceWorker(page);
   const toggle = page.getByRole("switch", { name: "Notify this browser" });
+  await expect(toggle).toBeEnabled();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "true");

@@ -69,11 +69,16 @@ export function PushSettings({ initialSubscriptions }: { initialSubscriptions: S
 
   useEffect(() => {
     let cancelled = false;
-    void detectBrowserState().then((detected) => {
-      if (cancelled) return;
-      setState(detected.state);
-      setEndpoint(detected.endpoint);
-    });
+    const detect = () =>
+      detectBrowserState().then((detected) => {
+        if (cancelled) return;
+        setState(detected.state);
+        setEndpoint(detected.endpoint);
+      });
+    void detect();
+    // On a first visit the page can mount before the service worker is
+    // registered; look again once one is active instead of asking for a reload.
+    if ("serviceWorker" in navigator) void navigator.serviceWorker.ready.then(() => detect());
     return () => {
       cancelled = true;
     };
@@ -160,7 +165,7 @@ export function PushSettings({ initialSubscriptions }: { initialSubscriptions: S
             <p id="push-switch-help" className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
               {state === "checking" && "Checking what this browser supports…"}
               {state === "unsupported" && "This browser does not support web push. On an iPhone, add the hub to your home screen first, then open it from there."}
-              {state === "no-worker" && "The app’s service worker is not running in this tab yet. Reload the page, then try again."}
+              {state === "no-worker" && "The app’s service worker is not running in this tab yet. This switch turns on once it starts; if it does not, reload the page."}
               {state === "denied" && "Notifications are blocked for this site. Allow them in the browser’s site settings, then come back."}
               {state === "off" && "Off. Turning it on asks the browser for permission."}
               {state === "on" && "On. This browser receives your notifications."}
