@@ -83,6 +83,14 @@ export async function signOutViaShell(page: Page, testInfo: TestInfo): Promise<v
   await expect(page).toHaveURL(/\/sign-in$/);
 }
 
+/**
+ * Waits until the app shell has hydrated: its live connection is up, which
+ * only client code can report. Key presses before that reach no handler.
+ */
+export async function waitForShell(page: Page): Promise<void> {
+  await expect(page.locator('[data-realtime-status="connected"]').first()).toBeAttached({ timeout: 15_000 });
+}
+
 /** Waits until the page is controlled by the hub's service worker. */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { guardPage, isPhone } from "./helpers";
+import { guardPage, isPhone, waitForShell } from "./helpers";
 
 test.beforeEach(({ page }) => guardPage(page));
 
@@ -81,6 +81,7 @@ test("the theme menu switches to dark, and the choice survives a reload", async 
 test("the command palette opens with Ctrl+K, filters, and navigates", async ({ page }) => {
   await page.goto("/inbox");
   await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+  await waitForShell(page);
   await page.keyboard.press("Control+k");
   const palette = page.getByRole("dialog", { name: "Command palette" });
   await expect(palette).toBeVisible();
@@ -112,9 +113,12 @@ test("the command palette opens with Ctrl+K, filters, and navigates", async ({ p
 test("keyboard shortcuts: g-then-letter, / to search, ? for help, ignored while typing", async ({ page }) => {
   await page.goto("/inbox");
   await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+  await waitForShell(page);
   await page.keyboard.press("g");
   await page.keyboard.press("t");
   await expect(page).toHaveURL(/\/tasks$/);
+  // As a person would, wait for the page to show before the next shortcut.
+  await expect(page.getByRole("heading", { level: 1, name: "Tasks" })).toBeVisible();
   await page.keyboard.press("g");
   await page.keyboard.press("s");
   await expect(page).toHaveURL(/\/settings\/profile$/);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { guardPage } from "./helpers";
+import { guardPage, waitForShell } from "./helpers";
 import { openTask, openTasks, secondDevice, seedTask, taskRow } from "./tasks-helpers";
 
 test.beforeEach(({ page }) => guardPage(page));
@@ -159,7 +159,7 @@ test("drag to reorder by keyboard and by pointer, kept after a reload", async ({
   await page.waitForLoadState("networkidle");
   await page.reload();
   // Search only once the page has hydrated, or the typed text never reaches the filter.
-  await expect(page.locator('[data-realtime-status="connected"]').first()).toBeAttached();
+  await waitForShell(page);
   await page.getByRole("searchbox", { name: "Search tasks" }).fill(word);
   await expect.poll(order).toEqual(["three", "two", "one"]);
 });
