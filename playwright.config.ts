@@ -1,9 +1,10 @@
 import { createServer } from "node:net";
 import { defineConfig, devices, type Project } from "@playwright/test";
+import { defaultChromium } from "./e2e/browsers";
 
 /**
- * End-to-end tests drive Debian's Chromium (no browser download) against the
- * real custom server. Each viewport gets its own server and throwaway
+ * End-to-end tests drive Debian's Chromium (no browser download; see
+ * e2e/browsers.ts) against the real custom server. Each viewport gets its own server and throwaway
  * database, so each starts from first run.
  *
  * Ports come from the OS, so several checkouts can run their e2e suites at
@@ -24,12 +25,6 @@ async function freePort(): Promise<number> {
 process.env.E2E_PORTS ??= (await Promise.all([freePort(), freePort()])).join(",");
 const [phonePort, desktopPort] = process.env.E2E_PORTS.split(",").map(Number) as [number, number];
 
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
-const launchOptions = {
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-};
-
 const viewports = [
   { name: "phone", port: phonePort, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: devices["Pixel 7"].userAgent } },
   { name: "desktop", port: desktopPort, use: { viewport: { width: 1280, height: 800 } } },
@@ -44,10 +39,12 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 2,
+  // Files, not tests, run side by side. The specs mostly wait on pages and
+  // sockets: four workers keep two cores busy (7.8 min against 9.4 with two).
+  workers: 4,
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
-  use: { trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions },
+  use: { trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions: defaultChromium },
   projects: viewports.flatMap((viewport): Project[] => [
     {
       name: `${viewport.name}-setup`,
@@ -77,6 +74,9 @@ export default defineConfig({
     url: `http://localhost:${viewport.port}/api/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // SIGTERM, so that scripts/e2e-server.mjs stops the hub and drops its
+    // throwaway database (without this, Playwright SIGKILLs the group).
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
     stdout: "pipe" as const,
     stderr: "pipe" as const,
   })),
