@@ -27,7 +27,9 @@ const stages = [
 /** Runs one step. Alone, its output streams; beside others, it is printed whole when the step ends. */
 function run([name, command, args], alone) {
   const started = Date.now();
-  const env = { ...process.env, ...(name === "build" ? { NODE_ENV: "production" } : {}) };
+  // The build type-checks too; once this run's typecheck step has passed, that is the same check again.
+  const typechecked = results.some((result) => result.name === "typecheck" && result.ok);
+  const env = { ...process.env, ...(name === "build" ? { NODE_ENV: "production", ...(typechecked ? { NEXT_BUILD_SKIP_TYPECHECK: "1" } : {}) } : {}) };
   if (alone) console.log(`\n▶ ${name}`);
   const child = spawn(command, args, { cwd: root, stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env });
   const output = [];
