@@ -11,7 +11,7 @@ const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || "production" };
 
 if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
   const started = Date.now();
-  console.log("No build found: building the web app once (about 2 minutes on 2 cores)…");
+  console.log("No build found: building the web app once (about a minute on 2 cores)…");
   const build = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
   console.log(`Build finished in ${Math.round((Date.now() - started) / 1000)} s.`);
