@@ -150,16 +150,50 @@ test("drag to reorder by keyboard and by pointer, kept after a reload", async ({
   const handle = page.getByRole("button", { name: `Reorder “${word} one”` });
   const from = (await handle.boundingBox())!;
   const last = (await titles.nth(2).boundingBox())!;
+  // The list shows the move at once; its save is what the reload must find.
+  const saved = page.waitForResponse(
+    async (response) => response.request().method() === "PATCH" && response.url().includes("/api/v1/tasks/") && ((await response.json()) as { title?: string }).title === `${word} one`,
+  );
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2, last.y + last.height - 4, { steps: 8 });
   await page.mouse.up();
   await expect.poll(order).toEqual(["three", "two", "one"]);
+  expect((await saved).status()).toBe(200);
 
-  await page.waitForLoadState("networkidle");
   await page.reload();
   // Search only once the page has hydrated, or the typed text never reaches the filter.
   await waitForShell(page);
   await page.getByRole("searchbox", { name: "Search tasks" }).fill(word);
   await expect.poll(order).toEqual(["three", "two", "one"]);
+});
+
+test("an edit whose answer was lost is kept once, not offered as a conflict with itself", async ({ page }, testInfo) => {
+  const word = `lost${testInfo.project.name}${Date.now()}`;
+  for (const [index, name] of ["one", "two"].entries()) await seedTask(page, { title: `${word} ${name}`, sortOrder: index + 1 });
+  await openTasks(page);
+  await page.getByRole("searchbox", { name: "Search tasks" }).fill(word);
+  const titles = page.getByRole("list", { name: "Tasks" }).getByRole("listitem");
+  const order = async () => (await titles.allTextContents()).map((text) => /\s(one|two)\b/.exec(text)?.[1]);
+  await expect.poll(order).toEqual(["one", "two"]);
+
+  // The hub commits the move, then the connection drops before its answer
+  // arrives: to the page that is the same as being offline, so it queues it.
+  await page.route("**/api/v1/tasks/*", async (route) => {
+    if (route.request().method() !== "PATCH") return route.fallback();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.getByRole("button", { name: `Reorder “${word} two”` }).focus();
+  await page.keyboard.press("ArrowUp");
+  await expect(page.getByText("Saved on this device")).toBeVisible();
+  await page.unrouteAll();
+
+  // The reload replays the queue: the hub already has the move, so nothing is left to merge.
+  await page.reload();
+  await waitForShell(page);
+  await expect.poll(() => page.evaluate(() => localStorage.getItem("tasks:offline-queue"))).toBe("[]");
+  await page.getByRole("searchbox", { name: "Search tasks" }).fill(word);
+  await expect.poll(order).toEqual(["two", "one"]);
+  await expect(page.getByRole("dialog", { name: "This task changed on another device" })).toHaveCount(0);
 });

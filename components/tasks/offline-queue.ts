@@ -1,11 +1,12 @@
-import type { TaskPatch } from "@/components/tasks/api";
+import type { Task, TaskPatch } from "@/components/tasks/api";
 
 /**
  * Task edits made while the hub cannot be reached. They are kept in
  * localStorage (so a reload keeps them) and replayed in order on reconnect;
  * a replayed PATCH still carries the version it was made against, so an edit
  * that crossed another device's change comes back as a 409 and gets the
- * merge choice like any other conflict.
+ * merge choice like any other conflict, unless the hub's copy already holds
+ * the edit (alreadySaved).
  */
 export type QueuedEdit =
   | { key: string; kind: "create"; body: TaskPatch & { title: string } }
@@ -36,4 +37,23 @@ export function enqueue(edit: NewEdit): void {
 
 export function dequeue(key: string): void {
   write(readQueue().filter((edit) => edit.key !== key));
+}
+
+/** Due dates compare as instants when both are timestamps: the hub may write one another way. */
+function sameValue(key: string, mine: unknown, theirs: unknown): boolean {
+  if (key === "dueAt" && typeof mine === "string" && typeof theirs === "string" && mine.includes("T") && theirs.includes("T")) return Date.parse(mine) === Date.parse(theirs);
+  return JSON.stringify(mine) === JSON.stringify(theirs);
+}
+
+/**
+ * Whether the hub's copy of a task already holds every field of an edit. An
+ * edit whose request reached the hub but whose answer was lost (the page
+ * reloaded while it was in flight, the connection dropped) is queued as if
+ * offline; replayed, it meets its own change as a newer version. That is not
+ * a conflict, and asking the user to merge their change with itself would be
+ * wrong. A field written differently from the hub's form counts as changed,
+ * so any doubt still ends in the merge choice.
+ */
+export function alreadySaved(patch: TaskPatch, task: Task): boolean {
+  return Object.entries(patch).every(([key, value]) => key === "version" || key === "scope" || sameValue(key, value, (task as Record<string, unknown>)[key]));
 }

@@ -19,7 +19,7 @@ import { cx } from "@/components/ui/cx";
 import * as api from "@/components/tasks/api";
 import type { SavedView, Tag, Task, TaskChange, TaskPage, TaskPatch } from "@/components/tasks/api";
 import { formatDue, isOverdue, parseQuickAdd } from "@/components/tasks/dates";
-import { dequeue, enqueue, readQueue } from "@/components/tasks/offline-queue";
+import { alreadySaved, dequeue, enqueue, readQueue } from "@/components/tasks/offline-queue";
 import { TaskDrawer } from "@/components/tasks/task-drawer";
 import { MergeDialog, type Conflict } from "@/components/tasks/merge-dialog";
 import { TagManager } from "@/components/tasks/tag-manager";
@@ -147,7 +147,10 @@ export function TasksView({ userId, timezone, initialViews, initialTags }: Props
           dequeue(edit.key);
           if (edit.kind === "update" && error instanceof ApiError && error.status === 409 && error.problem.task) {
             const { version: _version, ...mine } = edit.body;
-            setConflict({ mine, theirs: error.problem.task as Task, scope: "following" });
+            const theirs = error.problem.task as Task;
+            // The edit had reached the hub before its answer was lost: nothing to merge.
+            if (alreadySaved(mine, theirs)) applyTask(theirs);
+            else setConflict({ mine, theirs, scope: "following" });
           } else toast({ title: "An offline edit could not be saved", description: (error as Error).message, tone: "error" });
         }
       }
@@ -180,11 +183,19 @@ export function TasksView({ userId, timezone, initialViews, initialTags }: Props
       setConflict(null);
       toast({ title: "Task saved", tone: "success" });
     },
-    onError: (error, { base, patch, scope }) => {
+    onError: (error, { base, patch, scope, quiet }) => {
       if (error instanceof ApiError && error.status === 409 && error.problem.task) {
         const theirs = error.problem.task as Task;
         applyTask(theirs);
         setOpenId(null);
+        // A newer version that already says what this edit says (the same change saved twice) is not a conflict.
+        if (alreadySaved(patch, theirs)) {
+          if (!quiet) {
+            setConflict(null);
+            toast({ title: "Task saved", tone: "success" });
+          }
+          return;
+        }
         setConflict({ mine: patch, theirs, scope });
       } else if (isNetworkError(error)) {
         enqueue({ kind: "update", id: base.id, body: { ...patch, version: base.version } });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { instantToZoned, isOverdue, parseQuickAdd, zonedToInstant } from "@/components/tasks/dates";
 import { fromRule, nthWeekdayOf, toRule } from "@/components/tasks/recurrence";
+import type { Task, TaskPatch } from "@/components/tasks/api";
+import { alreadySaved } from "@/components/tasks/offline-queue";
 
 describe("quick add", () => {
   // Sunday 2031-03-09 12:00 UTC = 13:00 in Paris (winter time).
@@ -66,5 +68,34 @@ describe("recurrence presets", () => {
   it("finds the nth weekday of a date", () => {
     expect(nthWeekdayOf("2031-03-10")).toEqual({ nth: 2, day: "MO" });
     expect(nthWeekdayOf("2031-03-31")).toEqual({ nth: -1, day: "MO" });
+  });
+});
+
+describe("replaying an offline edit", () => {
+  const task = {
+    id: "tsk_1",
+    title: "Pay rent",
+    priority: "high",
+    tags: ["home", "money"],
+    dueAt: "2031-03-10T08:00:00.000Z",
+    sortOrder: 3,
+    version: 7,
+  } as unknown as Task;
+
+  it("finds an edit the hub already holds: no merge with itself", () => {
+    expect(alreadySaved({ sortOrder: 3 }, task)).toBe(true);
+    expect(alreadySaved({ title: "Pay rent", priority: "high", tags: ["home", "money"] }, task)).toBe(true);
+    // Version and scope describe the request, not the task.
+    expect(alreadySaved({ sortOrder: 3, version: 2, scope: "this" } as TaskPatch, task)).toBe(true);
+    // The same instant, written with an offset.
+    expect(alreadySaved({ dueAt: "2031-03-10T09:00:00+01:00" }, task)).toBe(true);
+  });
+
+  it("sees any difference as a change, which gets the merge choice", () => {
+    expect(alreadySaved({ sortOrder: 2 }, task)).toBe(false);
+    expect(alreadySaved({ sortOrder: 3, priority: "low" }, task)).toBe(false);
+    expect(alreadySaved({ tags: ["money", "home"] }, task)).toBe(false);
+    expect(alreadySaved({ dueAt: null }, task)).toBe(false);
+    expect(alreadySaved({ dueAt: "2031-03-10T08:00:01.000Z" }, task)).toBe(false);
   });
 });
