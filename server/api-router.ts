@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { BufferedRequest, TextResponse } from "@/lib/http/body";
 
 /**
  * Serves the API's route handlers (app/api/**\/route.ts) straight from the
@@ -193,21 +194,24 @@ function toRequest(req: IncomingMessage, buffered?: Buffer<ArrayBuffer>): Reques
   const proto = req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
   const host = (req.headers["x-forwarded-host"] as string | undefined) ?? req.headers.host ?? "localhost";
   const method = req.method ?? "GET";
+  const url = `${proto}://${host}${req.url ?? "/"}`;
+  if (buffered) return new BufferedRequest(url, { method, headers }, buffered);
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`${proto}://${host}${req.url ?? "/"}`, {
+  return new Request(url, {
     method,
     headers,
-    body: buffered ?? (hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined),
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
     // @ts-expect-error: Node's fetch needs duplex for a streamed body; the DOM types do not know it.
-    duplex: hasBody && !buffered ? "half" : undefined,
+    duplex: hasBody ? "half" : undefined,
   });
 }
 
 /**
  * Writes a Fetch Response to the Node response, streaming its body with
- * backpressure. A body that ends after its first chunk (every JSON answer)
- * goes out in one write with its Content-Length, not as a chunked body and a
- * separate terminating write.
+ * backpressure. A route's JSON answer (TextResponse) goes out as its text in
+ * one write with its Content-Length; so does any other body that ends after
+ * its first chunk, rather than as a chunked body and a separate terminating
+ * write.
  */
 async function send(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
@@ -216,6 +220,10 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     if (name !== "set-cookie") res.setHeader(name, value);
   }
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (response instanceof TextResponse && !response.bodyUsed) {
+    if (!res.destroyed) res.end(response.takeText());
+    return;
+  }
   if (!response.body) {
     res.end();
     return;

@@ -3,6 +3,74 @@ import { AppError } from "@/lib/http/errors";
 export type BodyKind = "json" | "form" | "json-or-form";
 
 /**
+ * A Fetch Request whose body the server has already read into memory
+ * (server/api-router.ts reads small bodies whole). Handing the buffer to the
+ * Request constructor would wrap it in a web stream only for readBody to
+ * read it back out, which cost about three times as much as the rest of
+ * building the Request. This one keeps the buffer: readBody takes it as is,
+ * and every other way of reading a Request (text, json, arrayBuffer, blob,
+ * formData, body, clone) still works, once, as on any Request.
+ */
+export class BufferedRequest extends Request {
+  #buffer: Buffer<ArrayBuffer>;
+  #used = false;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
+
+  constructor(url: string, init: { method: string; headers: Headers }, buffer: Buffer<ArrayBuffer>) {
+    super(url, init);
+    this.#buffer = buffer;
+  }
+
+  /** The body's bytes, once. */
+  take(): Buffer<ArrayBuffer> {
+    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+    this.#used = true;
+    return this.#buffer;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    // A stream is only made for a caller that asks for one; reading it uses the body up.
+    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: (controller) => {
+        controller.enqueue(this.take());
+        controller.close();
+      },
+    });
+    return this.#stream;
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const buffer = this.take();
+    return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  }
+
+  override async text(): Promise<string> {
+    return this.take().toString("utf8");
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([this.take()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  override async formData(): Promise<FormData> {
+    return new Response(this.take(), { headers: { "content-type": this.headers.get("content-type") ?? "" } }).formData();
+  }
+
+  override clone(): BufferedRequest {
+    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+    return new BufferedRequest(this.url, { method: this.method, headers: new Headers(this.headers) }, this.#buffer);
+  }
+}
+
+/**
  * Reads a request body into memory, refusing more than `limit` bytes before
  * reading them (by Content-Length) or while reading them (chunked bodies).
  */
@@ -10,6 +78,11 @@ export async function readBody(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > limit) {
     throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`);
+  }
+  if (req instanceof BufferedRequest) {
+    const buffer = req.take();
+    if (buffer.byteLength > limit) throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`);
+    return buffer;
   }
   if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
@@ -74,4 +147,65 @@ export function parseBody(req: Request, raw: Buffer, kind: BodyKind): unknown {
   }
   const accepted = kind === "json" ? "application/json" : kind === "form" ? "application/x-www-form-urlencoded" : "application/json or application/x-www-form-urlencoded";
   throw new AppError("unsupported_media_type", `Send the body as ${accepted}${type ? `, not ${type}` : ""}`);
+}
+
+/**
+ * A Fetch Response whose body is a string the route already has (every JSON
+ * answer). Like BufferedRequest, it skips the web stream a string body would
+ * be wrapped in: server/api-router.ts writes the text straight to the socket
+ * (takeText), and any other reader (the tests, Next) reads it as from any
+ * Response, once.
+ */
+export class TextResponse extends Response {
+  #text: string;
+  #used = false;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
+
+  constructor(text: string, init: { status: number; headers: Record<string, string> }) {
+    super(null, init);
+    this.#text = text;
+  }
+
+  /** The body's text, once. */
+  takeText(): string {
+    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+    this.#used = true;
+    return this.#text;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: (controller) => {
+        controller.enqueue(Buffer.from(this.takeText(), "utf8") as Uint8Array<ArrayBuffer>);
+        controller.close();
+      },
+    });
+    return this.#stream;
+  }
+
+  override async text(): Promise<string> {
+    return this.takeText();
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(this.takeText());
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(this.takeText(), "utf8");
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([this.takeText()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  override clone(): TextResponse {
+    if (this.#used) throw new TypeError("Body is unusable: it has already been read");
+    return new TextResponse(this.#text, { status: this.status, headers: Object.fromEntries(this.headers) });
+  }
 }

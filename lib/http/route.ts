@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config/env";
 import { currentContext, requestIdFrom, runWithContext } from "@/lib/log/context";
 import { getLogger } from "@/lib/log/logger";
 import { AppError, isAppError, problemResponse, type FieldError } from "@/lib/http/errors";
-import { parseBody, readBody, type BodyKind } from "@/lib/http/body";
+import { parseBody, readBody, TextResponse, type BodyKind } from "@/lib/http/body";
 import { consume, type LimitName } from "@/lib/http/rate-limit";
 import { hasScopes, type Actor, type Scope } from "@/lib/auth/actor";
 import { authenticate } from "@/lib/auth/authenticate";
@@ -180,7 +180,7 @@ function safePath(url: string): string {
 }
 
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(data), {
+  return new TextResponse(JSON.stringify(data), {
     status: init.status ?? 200,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...init.headers },
   });
@@ -188,7 +188,7 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
 
 /** A body the caller has already serialised as JSON (for pages rendered by the database). */
 export function rawJson(text: string, init: { status?: number } = {}): Response {
-  return new Response(text, { status: init.status ?? 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+  return new TextResponse(text, { status: init.status ?? 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
 }
 
 export function created(data: unknown, headers?: Record<string, string>): Response {

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TextResponse } from "@/lib/http/body";
 import { createApiRouter, type ApiRouter } from "@/server/api-router";
 
 /**
@@ -41,6 +42,12 @@ export async function POST(req) {
   let sent = 0;
   return new Response(new ReadableStream({ pull(controller) { if (sent++ < 16) controller.enqueue(new TextEncoder().encode(chunk)); else controller.close(); } }));
 }`);
+  // The route wrapper's JSON answers are TextResponses (lib/http/route.ts json()).
+  (globalThis as { __TextResponse?: typeof TextResponse }).__TextResponse = TextResponse;
+  route("api/v1/answers", `export async function POST(req) {
+  const body = await req.json();
+  return new globalThis.__TextResponse(JSON.stringify({ got: body, used: req.bodyUsed }), { status: 201, headers: { "content-type": "application/json" } });
+}`);
   route("api/v1/calls", `export async function POST() {
   globalThis.__routerCalls = (globalThis.__routerCalls ?? 0) + 1;
   return new Response(null, { status: 204 });
@@ -75,6 +82,7 @@ describe("the API router", () => {
   it("finds every route module except next-auth's", () => {
     expect([...router.patterns].sort()).toEqual([
       "/api/health",
+      "/api/v1/answers",
       "/api/v1/calls",
       "/api/v1/files/[...path]",
       "/api/v1/items",
@@ -117,6 +125,15 @@ describe("the API router", () => {
     expect(long.text).toHaveLength(16 * 64 * 1024);
     expect(long.res.headers.get("transfer-encoding")).toBe("chunked");
     expect(long.res.headers.get("content-length")).toBeNull();
+  });
+
+  it("gives a route a small body it reads as JSON, and writes a TextResponse in one write with its Content-Length", async () => {
+    const body = JSON.stringify({ type: "sms", body: "héllo" });
+    const answer = await get("/api/v1/answers", { method: "POST", body, headers: { "content-type": "application/json" } });
+    expect(answer.res.status).toBe(201);
+    expect(JSON.parse(answer.text)).toEqual({ got: { type: "sms", body: "héllo" }, used: true });
+    expect(answer.res.headers.get("content-length")).toBe(String(Buffer.byteLength(answer.text)));
+    expect(answer.res.headers.get("transfer-encoding")).toBeNull();
   });
 
   it("hands back what it does not serve: unknown paths, methods a module lacks, next-auth, malformed escapes", async () => {
