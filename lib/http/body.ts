@@ -8,9 +8,24 @@ export type BodyKind = "json" | "form" | "json-or-form";
  * Request constructor would wrap it in a web stream only for readBody to
  * read it back out, which cost about three times as much as the rest of
  * building the Request. This one keeps the buffer: readBody takes it as is,
- * and every other way of reading a Request (text, json, arrayBuffer, blob,
- * formData, body, clone) still works, once, as on any Request.
+ * and every other way of reading a Request (text, json, arrayBuffer, bytes,
+ * blob, formData, body, clone) still works, once, as on any Request.
  */
+/** A one-chunk web stream, made only for a caller that asks for `body`; reading it uses the body up. */
+function streamOnce(take: () => Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      controller.enqueue(take());
+      controller.close();
+    },
+  });
+}
+
+/** A copy of exactly these bytes, as an ArrayBuffer of their own (a Buffer may be a view into a shared pool). */
+function ownArrayBuffer(bytes: Buffer<ArrayBuffer>): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
 export class BufferedRequest extends Request {
   #buffer: Buffer<ArrayBuffer>;
   #used = false;
@@ -33,19 +48,16 @@ export class BufferedRequest extends Request {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    // A stream is only made for a caller that asks for one; reading it uses the body up.
-    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
-      pull: (controller) => {
-        controller.enqueue(this.take());
-        controller.close();
-      },
-    });
+    this.#stream ??= streamOnce(() => this.take());
     return this.#stream;
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const buffer = this.take();
-    return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+    return ownArrayBuffer(this.take());
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(ownArrayBuffer(this.take()));
   }
 
   override async text(): Promise<string> {
@@ -161,7 +173,7 @@ export class TextResponse extends Response {
   #used = false;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
 
-  constructor(text: string, init: { status: number; headers: Record<string, string> }) {
+  constructor(text: string, init: { status: number; statusText?: string; headers: HeadersInit }) {
     super(null, init);
     this.#text = text;
   }
@@ -178,12 +190,7 @@ export class TextResponse extends Response {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
-      pull: (controller) => {
-        controller.enqueue(Buffer.from(this.takeText(), "utf8") as Uint8Array<ArrayBuffer>);
-        controller.close();
-      },
-    });
+    this.#stream ??= streamOnce(() => Buffer.from(this.takeText(), "utf8") as Buffer<ArrayBuffer>);
     return this.#stream;
   }
 
@@ -196,8 +203,15 @@ export class TextResponse extends Response {
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(this.takeText(), "utf8");
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return ownArrayBuffer(Buffer.from(this.takeText(), "utf8") as Buffer<ArrayBuffer>);
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  override async formData(): Promise<FormData> {
+    return new Response(this.takeText(), { headers: this.headers }).formData();
   }
 
   override async blob(): Promise<Blob> {
@@ -206,6 +220,6 @@ export class TextResponse extends Response {
 
   override clone(): TextResponse {
     if (this.#used) throw new TypeError("Body is unusable: it has already been read");
-    return new TextResponse(this.#text, { status: this.status, headers: Object.fromEntries(this.headers) });
+    return new TextResponse(this.#text, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) });
   }
 }

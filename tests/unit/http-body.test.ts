@@ -16,6 +16,7 @@ describe("BufferedRequest", () => {
 
     expect(await request("héllo").text()).toBe("héllo");
     expect(Buffer.from(await request("héllo").arrayBuffer()).toString("utf8")).toBe("héllo");
+    expect(Buffer.from(await request("héllo").bytes()).toString("utf8")).toBe("héllo");
     expect(await (await request("héllo", "text/plain").blob()).text()).toBe("héllo");
     const form = await request("from=%2B1555&content=hi+there", "application/x-www-form-urlencoded").formData();
     expect(Object.fromEntries(form)).toEqual({ from: "+1555", content: "hi there" });
@@ -53,14 +54,27 @@ describe("TextResponse", () => {
     await expect(first.text()).rejects.toThrow(TypeError);
     expect(await response().text()).toBe('{"ok":"é"}');
     expect(Buffer.from(await response().arrayBuffer()).toString("utf8")).toBe('{"ok":"é"}');
+    expect(Buffer.from(await response().bytes()).toString("utf8")).toBe('{"ok":"é"}');
     expect(await (await response().blob()).text()).toBe('{"ok":"é"}');
   });
 
-  it("streams its UTF-8 bytes, and clones with its status and headers", async () => {
+  it("streams its UTF-8 bytes, and clones with its status and every header", async () => {
     expect(await new Response(response().body).text()).toBe('{"ok":"é"}');
-    const copy = response().clone();
+    const headers = new Headers({ "content-type": "application/json" });
+    headers.append("set-cookie", "a=1; Path=/");
+    headers.append("set-cookie", "b=2; Path=/");
+    const original = new TextResponse('{"ok":"é"}', { status: 201, statusText: "Created", headers });
+    const copy = original.clone();
     expect(copy.status).toBe(201);
+    expect(copy.statusText).toBe("Created");
     expect(copy.headers.get("content-type")).toBe("application/json");
+    expect(copy.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
     expect(await copy.json()).toEqual({ ok: "é" });
+    expect(await original.text()).toBe('{"ok":"é"}');
+  });
+
+  it("reads a form body as form data", async () => {
+    const form = await new TextResponse("a=1&b=two", { status: 200, headers: { "content-type": "application/x-www-form-urlencoded" } }).formData();
+    expect(Object.fromEntries(form)).toEqual({ a: "1", b: "two" });
   });
 });
