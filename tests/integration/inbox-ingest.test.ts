@@ -94,6 +94,37 @@ describe("inbox ingest: POST /api/v1/messages", () => {
     expect422(seconds, ["body.receivedAt"]);
   });
 
+  it("answers with the message exactly as a later read returns it", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    // jsonb reorders keys and respells numbers; text, tags and times are kept as sent.
+    const input = sms({
+      externalId: "exact-1",
+      sender: "  Bank ",
+      recipient: "+15550009999",
+      body: "Line one\n  two  😀 ünïcödé",
+      title: "Title",
+      app: "com.android.mms",
+      simSlot: 2,
+      threadKey: "thread-9",
+      priority: "urgent",
+      tags: ["b", "a"],
+      metadata: { zeta: 1.5e2, alpha: { b: 2, a: 1.0 }, list: [3, "x", null] },
+      attachments: [{ name: "a.jpg", contentType: "image/jpeg", size: 12 }],
+      receivedAt: "2026-03-01T10:00:05.123+02:00",
+      sentAt: 1772352000999,
+    });
+    const created = await call(postMessages, { key: phone.key, body: input });
+    expect(created.status).toBe(201);
+    const fetched = await call(getMessage, { key: alice.key, params: { id: created.body.message.id } });
+    expect(fetched.status).toBe(200);
+    expect(JSON.stringify(created.body.message)).toBe(JSON.stringify(fetched.body.message));
+
+    const [stored] = await ingestMessages(getDb(), { userId: alice.user.id, deviceId: phone.id, source: "api" }, [messageInputSchema.parse(sms({ metadata: { b: 1, a: { d: 1, c: 2 } } }))]);
+    const read = await call(getMessage, { key: alice.key, params: { id: stored!.message.id } });
+    expect(JSON.stringify(stored!.message)).toBe(JSON.stringify(read.body.message));
+  });
+
   it("strips control characters but keeps newlines, tabs and every other character as sent", async () => {
     const alice = await makeUser();
     const phone = await makeDevice(alice);
