@@ -197,3 +197,32 @@ test("an edit whose answer was lost is kept once, not offered as a conflict with
   await expect.poll(order).toEqual(["two", "one"]);
   await expect(page.getByRole("dialog", { name: "This task changed on another device" })).toHaveCount(0);
 });
+
+test("a create whose answer was lost is added once, not twice", async ({ page }, testInfo) => {
+  const title = `Lost create ${testInfo.project.name} ${Date.now()}`;
+  await openTasks(page);
+
+  // The hub commits the create, then the connection drops before its answer
+  // arrives: the page queues the create as if offline.
+  await page.route("**/api/v1/tasks", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.getByRole("textbox", { name: "New task" }).fill(title);
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByText("Saved on this device")).toBeVisible();
+  await page.unrouteAll();
+
+  // The reload replays the queued create with the same clientId: the hub answers with the task it made.
+  const replayed = page.waitForResponse((response) => response.url().endsWith("/api/v1/tasks") && response.request().method() === "POST");
+  await page.reload();
+  await waitForShell(page);
+  expect((await replayed).status()).toBe(200);
+  await expect.poll(() => page.evaluate(() => localStorage.getItem("tasks:offline-queue"))).toBe("[]");
+  await page.getByRole("searchbox", { name: "Search tasks" }).fill(title);
+  await expect(taskRow(page, title)).toHaveCount(1);
+  // The hub has it once too, not just this page's list.
+  const found = await page.evaluate(async (q) => (await (await fetch(`/api/v1/tasks?q=${encodeURIComponent(q)}`)).json()).data.length, title);
+  expect(found).toBe(1);
+});

@@ -7,17 +7,12 @@ import { RoomsSocket, type ConnectionState } from "@/clients/sdk-ts/socket";
 import type { MessageView, RoomDetail, RoomEvent } from "@/clients/sdk-ts/types";
 import { errorDetail, roomsApi } from "@/components/rooms/api";
 import { queryKeys } from "@/lib/query-keys";
+import { newClientId } from "@/components/client-id";
 
 /** A message typed here that the hub has not confirmed yet. */
 export type PendingMessage = { clientId: string; content: string; failed?: string };
 
 export type Connection = { state: ConnectionState; retryAt: number | null; attempt: number };
-
-/** 128 random bits; getRandomValues also works on plain-http LAN origins, unlike randomUUID. */
-function newClientId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `web_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-}
 
 /** Keeps the newer of two versions of a message (by the position of its latest change). */
 function newer(current: MessageView | undefined, next: MessageView): MessageView {

@@ -31,7 +31,10 @@ export function listTasks(filters: Record<string, string>): Promise<TaskPage> {
   return apiFetch<TaskPage>(`/api/v1/tasks?${params}`);
 }
 export const getTask = (id: string) => apiFetch<Task>(path(id));
-export const createTask = (body: TaskPatch & { title: string }) => apiFetch<Task>("/api/v1/tasks", { body });
+/** A task to create. `clientId` makes a repeated create (its answer was lost) return the first task. */
+export type NewTask = TaskPatch & { title: string; clientId?: string };
+
+export const createTask = (body: NewTask) => apiFetch<Task>("/api/v1/tasks", { body });
 export const updateTask = (id: string, body: TaskPatch & { version: number; scope?: "this" | "following" }) => apiFetch<Task>(path(id), { method: "PATCH", body });
 export const completeTask = (id: string) => apiFetch<{ task: Task; next?: Task | null }>(`${path(id)}/complete`, { method: "POST" });
 export const skipTask = (id: string) => apiFetch<{ task: Task; next?: Task | null }>(`${path(id)}/skip`, { method: "POST", body: {} });

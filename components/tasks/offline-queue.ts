@@ -1,4 +1,5 @@
-import type { Task, TaskPatch } from "@/components/tasks/api";
+import { newClientId } from "@/components/client-id";
+import type { NewTask, Task, TaskPatch } from "@/components/tasks/api";
 
 /**
  * Task edits made while the hub cannot be reached. They are kept in
@@ -6,10 +7,12 @@ import type { Task, TaskPatch } from "@/components/tasks/api";
  * a replayed PATCH still carries the version it was made against, so an edit
  * that crossed another device's change comes back as a 409 and gets the
  * merge choice like any other conflict, unless the hub's copy already holds
- * the edit (alreadySaved).
+ * the edit (alreadySaved). A queued create carries the clientId of its first
+ * attempt, so if that attempt did reach the hub, the replay returns the task
+ * it made instead of adding it twice.
  */
 export type QueuedEdit =
-  | { key: string; kind: "create"; body: TaskPatch & { title: string } }
+  | { key: string; kind: "create"; body: NewTask }
   | { key: string; kind: "update"; id: string; body: TaskPatch & { version: number } }
   | { key: string; kind: "complete"; id: string };
 
@@ -32,7 +35,7 @@ function write(queue: QueuedEdit[]): void {
 type NewEdit = QueuedEdit extends infer E ? (E extends QueuedEdit ? Omit<E, "key"> : never) : never;
 
 export function enqueue(edit: NewEdit): void {
-  write([...readQueue(), { ...edit, key: crypto.randomUUID() } as QueuedEdit]);
+  write([...readQueue(), { ...edit, key: newClientId() } as QueuedEdit]);
 }
 
 export function dequeue(key: string): void {

@@ -16,8 +16,9 @@ import { SkeletonList } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
 import { cx } from "@/components/ui/cx";
+import { newClientId } from "@/components/client-id";
 import * as api from "@/components/tasks/api";
-import type { SavedView, Tag, Task, TaskChange, TaskPage, TaskPatch } from "@/components/tasks/api";
+import type { NewTask, SavedView, Tag, Task, TaskChange, TaskPage, TaskPatch } from "@/components/tasks/api";
 import { formatDue, isOverdue, parseQuickAdd } from "@/components/tasks/dates";
 import { alreadySaved, dequeue, enqueue, readQueue } from "@/components/tasks/offline-queue";
 import { TaskDrawer } from "@/components/tasks/task-drawer";
@@ -592,7 +593,7 @@ function QuickAdd({ timezone, inputRef, onCreated, onQueued }: { timezone: strin
   const { toast } = useToast();
   const parsed = useMemo(() => (text.trim() ? parseQuickAdd(text, timezone) : null), [text, timezone]);
   const create = useMutation({
-    mutationFn: (body: TaskPatch & { title: string }) => api.createTask(body),
+    mutationFn: (body: NewTask) => api.createTask(body),
     onSuccess: (task) => {
       setText("");
       onCreated(task);
@@ -609,7 +610,8 @@ function QuickAdd({ timezone, inputRef, onCreated, onQueued }: { timezone: strin
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!parsed?.title) return;
-    create.mutate({ title: parsed.title, ...(parsed.dueAt ? { dueAt: parsed.dueAt, allDay: parsed.allDay, timezone } : {}), sortOrder: Date.now() / 1000 });
+    // One clientId per task typed: a retry or an offline replay of this create names it again.
+    create.mutate({ clientId: newClientId(), title: parsed.title, ...(parsed.dueAt ? { dueAt: parsed.dueAt, allDay: parsed.allDay, timezone } : {}), sortOrder: Date.now() / 1000 });
   };
   return (
     <form onSubmit={submit} className="space-y-2" aria-label="Quick add">

@@ -1,3 +1,4 @@
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { tasks } from "@/lib/db/schema/tasks";
@@ -16,9 +17,20 @@ import { setTaskTags } from "@/lib/tasks/tags";
  * assignee, and after the commit publishes `task:changed` and arms reminder jobs.
  */
 export async function createTask(db: Database, userId: string, input: CreateTaskInput, options: { now?: Date } = {}): Promise<Task> {
+  return (await createTaskOnce(db, userId, input, options)).task;
+}
+
+/**
+ * createTask, exactly once per clientId: a create that names a clientId the
+ * user already created a task with (a retry whose first answer was lost)
+ * writes nothing and returns that task, as it is now, with `created: false`.
+ * Concurrent retries insert one row: the unique index (user, clientId) makes
+ * the others wait for it and then skip (on conflict do nothing).
+ */
+export async function createTaskOnce(db: Database, userId: string, input: CreateTaskInput, options: { now?: Date } = {}): Promise<{ task: Task; created: boolean }> {
   const now = options.now ?? new Date();
   const plan = emptyPlan();
-  const { task, notices } = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const timezone = input.timezone ?? (await userTimezone(tx, userId));
     const due = resolveDue(input.dueAt ?? null, input.allDay, timezone);
     const rrule = input.rrule ?? null;
@@ -48,15 +60,26 @@ export async function createTask(db: Database, userId: string, input: CreateTask
         completedAt: status === "done" ? now : null,
         createdAt: now,
         updatedAt: now,
+        clientId: input.clientId ?? null,
       })
+      .onConflictDoNothing({ target: [tasks.userId, tasks.clientId], where: sql`client_id is not null` })
       .returning(taskColumns);
+    if (!row) {
+      // Only the clientId index can conflict here (ids are new): the earlier create is committed.
+      const [earlier] = await tx
+        .select(taskColumns)
+        .from(tasks)
+        .where(and(eq(tasks.userId, userId), eq(tasks.clientId, input.clientId!)));
+      if (!earlier) throw new Error("a task create conflicted but the earlier task was not found");
+      return { task: await toTask(tx, earlier), notices: [], created: false };
+    }
     if (input.tags) await setTaskTags(tx, userId, id, input.tags);
     await reconcileReminders(tx, row!, input.reminders ?? [], plan, now);
     const notices = await recordTaskChanges(tx, [{ row: row! }]);
     const task = await toTask(tx, row!);
     await recordTaskEvents(tx, [{ type: "task.created", task }, ...(task.assigneeId && task.assigneeId !== userId ? [{ type: "task.assigned" as const, task }] : [])]);
-    return { task, notices };
+    return { task, notices, created: true };
   });
-  await afterCommit(db, { notices, plan });
-  return task;
+  if (result.created) await afterCommit(db, { notices: result.notices, plan });
+  return { task: result.task, created: result.created };
 }

@@ -82,10 +82,20 @@ export const createTaskSchema = z.object({
   reminders: remindersSchema.optional(),
   assigneeId: z.string().min(1).max(64).nullable().optional(),
   sortOrder: z.number().finite().optional(),
+  /**
+   * Any id the client picks for this create (a UUID, say). Sending the create
+   * again with the same clientId returns the task it made (200) instead of
+   * making a second one: a client whose answer was lost can simply retry.
+   */
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, "is 1 to 100 letters, digits, '-' or '_'")
+    .optional()
+    .meta({ description: "Your id for this create; sent again, it returns the task it made (200) instead of creating another." }),
 });
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
 
-export const updateTaskSchema = createTaskSchema.partial().extend({
+export const updateTaskSchema = createTaskSchema.omit({ clientId: true }).partial().extend({
   /** The version the client last saw; a stale one gets 409 with the current task. */
   version: z.number().int().min(1),
   /**

@@ -76,6 +76,39 @@ describe("tasks API", () => {
     expect(await eventsFor([task.id])).toEqual(["task.created", "task.deleted", "task.status_changed", "task.updated"]);
   });
 
+  it("creates a task once per clientId: a repeat, even concurrent, returns the first task (200)", async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const body = { title: "Call the plumber", clientId: "web_0123456789abcdef", tags: ["home"] };
+    const first = await create(alice.key, body);
+
+    // The retry of a create whose answer was lost; its fields are not applied again.
+    const again = await call(createTask, { key: alice.key, body: { ...body, title: "Call the plumber (retry)" } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first);
+
+    const racing = await Promise.all(Array.from({ length: 10 }, () => call(createTask, { key: alice.key, body: { title: "Water plants", clientId: "race-1" } })));
+    expect(racing.map((res) => res.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(racing.map((res) => res.body.id)).size).toBe(1);
+
+    // A clientId is the user's own: another user's create with the same one is theirs.
+    const bobs = await create(bob.key, body);
+    expect(bobs.id).not.toBe(first.id);
+    expect(bobs.ownerId).toBe(bob.user.id);
+
+    const list = await call(listTasks, { key: alice.key, query: { limit: 50 } });
+    expect(list.body.data.map((task: { title: string }) => task.title).sort()).toEqual(["Call the plumber", "Water plants"]);
+    expect(await eventsFor([first.id, racing[0]!.body.id])).toEqual(["task.created", "task.created"]);
+
+    // Not a field a PATCH can change, and not free text.
+    const patched = await call(patchTask, { method: "PATCH", key: alice.key, params: { id: first.id }, body: { version: 1, clientId: "other" } });
+    expect(patched.status).toBe(200);
+    expect((await call(createTask, { key: alice.key, body: { title: "x", clientId: "other" } })).status).toBe(201);
+    const bad = await call(createTask, { key: alice.key, body: { title: "x", clientId: "has spaces" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((error: { path: string }) => error.path)).toEqual(["body.clientId"]);
+  });
+
   it("answers a stale version with 409 carrying the current task, and changes nothing", async () => {
     const alice = await makeUser();
     const task = await create(alice.key, { title: "Draft report" });

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { webcrypto } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
 import { instantToZoned, isOverdue, parseQuickAdd, zonedToInstant } from "@/components/tasks/dates";
 import { fromRule, nthWeekdayOf, toRule } from "@/components/tasks/recurrence";
 import type { Task, TaskPatch } from "@/components/tasks/api";
-import { alreadySaved } from "@/components/tasks/offline-queue";
+import { alreadySaved, enqueue, readQueue } from "@/components/tasks/offline-queue";
 
 describe("quick add", () => {
   // Sunday 2031-03-09 12:00 UTC = 13:00 in Paris (winter time).
@@ -97,5 +98,26 @@ describe("replaying an offline edit", () => {
     expect(alreadySaved({ tags: ["money", "home"] }, task)).toBe(false);
     expect(alreadySaved({ dueAt: null }, task)).toBe(false);
     expect(alreadySaved({ dueAt: "2031-03-10T08:00:01.000Z" }, task)).toBe(false);
+  });
+});
+
+describe("offline queue", () => {
+  it("queues on a plain-http origin (no crypto.randomUUID) and keeps a create's clientId for its replay", () => {
+    const stored = new Map<string, string>();
+    vi.stubGlobal("localStorage", { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value) });
+    vi.stubGlobal("window", { dispatchEvent: () => true });
+    // What a browser offers outside a secure context: getRandomValues, no randomUUID.
+    vi.stubGlobal("crypto", { getRandomValues: (array: Uint8Array) => webcrypto.getRandomValues(array) });
+    try {
+      enqueue({ kind: "create", body: { title: "Call the plumber", clientId: "web_0123" } });
+      enqueue({ kind: "complete", id: "task_1" });
+      const queue = readQueue();
+      expect(queue.map((edit) => edit.kind)).toEqual(["create", "complete"]);
+      expect(queue[0]).toMatchObject({ kind: "create", body: { title: "Call the plumber", clientId: "web_0123" } });
+      expect(queue.map((edit) => edit.key)).toEqual([expect.stringMatching(/^web_[0-9a-f]{32}$/), expect.stringMatching(/^web_[0-9a-f]{32}$/)]);
+      expect(queue[0]!.key).not.toBe(queue[1]!.key);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -63,6 +63,11 @@ export const tasks = pgTable(
     skippedAt: timestamp({ withTimezone: true }),
     /** Soft delete: the row stays as a tombstone for sync. */
     deletedAt: timestamp({ withTimezone: true }),
+    /**
+     * The id the client gave the create (optional), so a create it sends again
+     * (its answer was lost) returns this task instead of making a second one.
+     */
+    clientId: text(),
     search: tsvector().generatedAlwaysAs(sql`to_tsvector('simple', title || ' ' || description)`),
     ...timestamps,
   },
@@ -76,6 +81,8 @@ export const tasks = pgTable(
     // Exactly one occurrence per series and date: the guard that makes concurrent completes
     // create the next occurrence once (insert … on conflict do nothing). Also serves the series history.
     uniqueIndex("tasks_series_occurrence_key").on(t.seriesId, t.occurrenceDate),
+    // A create sent twice with the same clientId makes one task (insert … on conflict do nothing).
+    uniqueIndex("tasks_client_key").on(t.userId, t.clientId).where(sql`client_id is not null`),
     // Full-text search (q=).
     index("tasks_search_idx").using("gin", t.search),
     // Analytics: tasks created and completed in a window (lib/analytics).
