@@ -2,15 +2,6 @@ import { AppError } from "@/lib/http/errors";
 
 export type BodyKind = "json" | "form" | "json-or-form";
 
-/**
- * A Fetch Request whose body the server has already read into memory
- * (server/api-router.ts reads small bodies whole). Handing the buffer to the
- * Request constructor would wrap it in a web stream only for readBody to
- * read it back out, which cost about three times as much as the rest of
- * building the Request. This one keeps the buffer: readBody takes it as is,
- * and every other way of reading a Request (text, json, arrayBuffer, bytes,
- * blob, formData, body, clone) still works, once, as on any Request.
- */
 /** A one-chunk web stream, made only for a caller that asks for `body`; reading it uses the body up. */
 function streamOnce(take: () => Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
@@ -26,6 +17,15 @@ function ownArrayBuffer(bytes: Buffer<ArrayBuffer>): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
+/**
+ * A Fetch Request whose body the server has already read into memory
+ * (server/api-router.ts reads small bodies whole). Handing the buffer to the
+ * Request constructor would wrap it in a web stream only for readBody to
+ * read it back out, which cost about three times as much as the rest of
+ * building the Request. This one keeps the buffer: readBody takes it as is,
+ * and every other way of reading a Request (text, json, arrayBuffer, bytes,
+ * blob, formData, body, clone) still works, once, as on any Request.
+ */
 export class BufferedRequest extends Request {
   #buffer: Buffer<ArrayBuffer>;
   #used = false;
@@ -61,7 +61,8 @@ export class BufferedRequest extends Request {
   }
 
   override async text(): Promise<string> {
-    return this.take().toString("utf8");
+    // As Request.text() decodes: a leading byte-order mark dropped, bad bytes replaced.
+    return new TextDecoder().decode(this.take());
   }
 
   override async json(): Promise<unknown> {

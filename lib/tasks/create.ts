@@ -74,9 +74,9 @@ export async function createTaskOnce(db: Database, userId: string, input: Create
       return { task: await toTask(tx, earlier), notices: [], created: false };
     }
     if (input.tags) await setTaskTags(tx, userId, id, input.tags);
-    await reconcileReminders(tx, row!, input.reminders ?? [], plan, now);
-    const notices = await recordTaskChanges(tx, [{ row: row! }]);
-    const task = await toTask(tx, row!);
+    await reconcileReminders(tx, row, input.reminders ?? [], plan, now);
+    const notices = await recordTaskChanges(tx, [{ row }]);
+    const task = await toTask(tx, row);
     await recordTaskEvents(tx, [{ type: "task.created", task }, ...(task.assigneeId && task.assigneeId !== userId ? [{ type: "task.assigned" as const, task }] : [])]);
     return { task, notices, created: true };
   });

@@ -22,6 +22,15 @@ describe("BufferedRequest", () => {
     expect(Object.fromEntries(form)).toEqual({ from: "+1555", content: "hi there" });
   });
 
+  it("decodes text and JSON as any Request does: a byte-order mark dropped, bad bytes replaced", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"body":"a'), Buffer.from([0xff]), Buffer.from('b"}')]) as Buffer<ArrayBuffer>;
+    const buffered = () => new BufferedRequest("http://hub.test/x", { method: "POST", headers: new Headers() }, bytes);
+    const plain = () => new Request("http://hub.test/x", { method: "POST", body: bytes });
+    expect(await buffered().text()).toBe(await plain().text());
+    expect(await buffered().json()).toEqual(await plain().json());
+    expect(await buffered().json()).toEqual({ body: "a\ufffdb" });
+  });
+
   it("streams its bytes to a caller that asks for the body", async () => {
     const stream = request("héllo").body;
     expect(await new Response(stream).text()).toBe("héllo");
