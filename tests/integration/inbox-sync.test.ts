@@ -118,6 +118,12 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
 
     const tabletOnly = await call(syncMessages, { key: alice.key, query: { device: tablet.id } });
     expect(tabletOnly.body.changes.map((c: any) => c.deviceId)).toEqual([tablet.id]);
+    expect(tabletOnly.body.hasMore).toBe(false);
+    // hasMore counts only the device's changes: the tablet's message comes after the phone's two.
+    const phoneFirst = await call(syncMessages, { key: alice.key, query: { device: phone.id, limit: 1 } });
+    expect(phoneFirst.body).toMatchObject({ changes: [{ deviceId: phone.id }], hasMore: true });
+    const phoneRest = await call(syncMessages, { key: alice.key, query: { device: phone.id, limit: 1, since: phoneFirst.body.cursor } });
+    expect(phoneRest.body).toMatchObject({ changes: [{ deviceId: phone.id }], hasMore: false });
 
     const first = await call(syncMessages, { key: alice.key, query: { limit: 2 } });
     expect(first.body.changes).toHaveLength(2);
