@@ -226,3 +226,37 @@ test("a create whose answer was lost is added once, not twice", async ({ page },
   const found = await page.evaluate(async (q) => (await (await fetch(`/api/v1/tasks?q=${encodeURIComponent(q)}`)).json()).data.length, title);
   expect(found).toBe(1);
 });
+
+test("a task created while the other device's list is still loading shows up there", async ({ page, browser }, testInfo) => {
+  const other = await secondDevice(browser, testInfo);
+  const title = `Mid-load ${testInfo.project.name} ${Date.now()}`;
+  const frames: string[] = [];
+  other.page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => void frames.push(String(payload))));
+  await openTasks(other.page);
+
+  // The other device picks "Any status": its first load of that list reads
+  // the hub now, and its answer is held back until the task created below
+  // has reached that page as task:changed.
+  let created!: () => void;
+  const taskExists = new Promise<void>((resolve) => (created = resolve));
+  let staleRead!: () => void;
+  const readDone = new Promise<void>((resolve) => (staleRead = resolve));
+  let held = false;
+  await other.page.route("**/api/v1/tasks?*", async (route) => {
+    if (held || new URL(route.request().url()).searchParams.has("status")) return route.fallback();
+    held = true;
+    const stale = await route.fetch();
+    staleRead();
+    await taskExists;
+    // The page may have stopped waiting for this answer; that is the point.
+    await route.fulfill({ response: stale }).catch(() => {});
+  });
+  await other.page.getByRole("combobox", { name: "Status" }).selectOption("");
+  await readDone;
+
+  await seedTask(page, { title });
+  await expect.poll(() => frames.some((frame) => frame.includes("task:changed") && frame.includes(title)), LIVE).toBe(true);
+  created();
+  await expect(taskRow(other.page, title)).toBeVisible(LIVE);
+  await other.context.close();
+});

@@ -16,6 +16,7 @@ import { ThreadList } from "@/components/inbox/threads";
 import { useMessageCache, type MessagePages as Pages } from "@/components/inbox/cache";
 import { saveForOffline } from "@/components/pwa/offline-data";
 import { useOnReconnect, useRealtimeEvent } from "@/components/realtime/realtime-provider";
+import { refetchAfterChange } from "@/components/realtime/refetch";
 import Link from "next/link";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
@@ -120,7 +121,11 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
       for (const cached of queryClient.getQueriesData<Pages>({ queryKey: queryKeys.messages.lists() })) {
         const [key, data] = cached;
         const keyFilters = (key[2] ?? {}) as InboxFilters;
-        if (!data) continue;
+        if (!data) {
+          // Still on its first load, which may have read before this message: it loads again.
+          void refetchAfterChange(queryClient, { queryKey: key, exact: true });
+          continue;
+        }
         if (keyFilters.q) {
           void queryClient.invalidateQueries({ queryKey: key, exact: true });
           continue;
@@ -140,7 +145,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
   useRealtimeEvent("hub:message", (payload) => {
     const message = payload?.message;
     if (!message || typeof message.id !== "string") return;
-    void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+    void refetchAfterChange(queryClient, { queryKey: ["messages", "threads"] });
     refreshDevices();
     if (atTop()) insert([message]);
     else setPending((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list]));
@@ -151,7 +156,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
     if (!changed || typeof changed.id !== "string") return;
     updateCache((message) => (message.id !== changed.id ? message : changed.deleted ? null : { ...message, ...changed }));
     queryClient.setQueryData(queryKeys.messages.detail(changed.id), changed.deleted ? undefined : changed);
-    void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+    void refetchAfterChange(queryClient, { queryKey: ["messages", "threads"] });
     refreshDevices();
   });
 
@@ -184,7 +189,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages.all() });
     },
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: ["messages", "threads"] });
+      void refetchAfterChange(queryClient, { queryKey: ["messages", "threads"] });
       refreshDevices();
     },
   });

@@ -180,7 +180,9 @@ function useRealtimeContext(): RealtimeContextValue {
  * Calls `handler` for every `event` the server sends while the component is
  * mounted; the latest handler is always the one called.
  *
- *   useRealtimeEvent("hub:message", () => queryClient.invalidateQueries({ queryKey: queryKeys.messages.all() }));
+ *   useRealtimeEvent("hub:message", () => refetchAfterChange(queryClient, { queryKey: queryKeys.messages.all() }));
+ *
+ * (refetchAfterChange, not a plain invalidateQueries: see components/realtime/refetch.ts.)
  */
 export function useRealtimeEvent<E extends RealtimeEventName>(event: E, handler: (payload: RealtimeEvents[E]) => void): void {
   const { subscribe } = useRealtimeContext();

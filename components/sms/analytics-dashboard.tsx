@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useRealtimeEvent } from "@/components/realtime/realtime-provider";
+import { refetchAfterChange } from "@/components/realtime/refetch";
 import { Badge, Card, CardHeader } from "@/components/ui/display";
 import { EmptyState } from "@/components/ui/states";
 import { ChartIcon } from "@/components/ui/icons";
@@ -24,7 +25,7 @@ export function SmsAnalyticsDashboard({ initialByDay, initialByUser, initialOutb
   const byDay = useQuery({ queryKey: queryKeys.sms.analytics({ groupBy: "day" }), queryFn: () => apiFetch<Report>("/api/v1/analytics/sms?groupBy=day"), initialData: initialByDay, refetchInterval: 30_000 });
   const byUser = useQuery({ queryKey: queryKeys.sms.analytics({ groupBy: "user" }), queryFn: () => apiFetch<Report>("/api/v1/analytics/sms?groupBy=user"), initialData: initialByUser, refetchInterval: 30_000 });
   const outbox = useQuery({ queryKey: queryKeys.sms.outbox(), queryFn: async () => (await apiFetch<{ data: OutboxRow[] }>("/api/v1/admin/sms-outbox")).data, initialData: initialOutbox, refetchInterval: 30_000 });
-  useRealtimeEvent("hub:message", () => void queryClient.invalidateQueries({ queryKey: queryKeys.sms.all() }));
+  useRealtimeEvent("hub:message", () => void refetchAfterChange(queryClient, { queryKey: queryKeys.sms.all() }));
 
   const totals = byDay.data.totals;
   const stats = [

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/lib/http/api-client";
 import { queryKeys } from "@/lib/query-keys";
 import { useOnReconnect, useRealtimeEvent } from "@/components/realtime/realtime-provider";
+import { refetchAfterChange } from "@/components/realtime/refetch";
 import { useHotkeys } from "@/components/hotkeys/use-hotkeys";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
@@ -93,7 +94,7 @@ export function TasksView({ userId, timezone, initialViews, initialTags }: Props
   const tags = useQuery({ queryKey: queryKeys.tasks.tags(), queryFn: api.listTags, initialData: initialTags });
   const tagColor = useMemo(() => new Map(tags.data.map((t) => [t.name.toLowerCase(), t.color])), [tags.data]);
 
-  const invalidateLists = useCallback(() => queryClient.invalidateQueries({ queryKey: queryKeys.tasks.lists() }), [queryClient]);
+  const invalidateLists = useCallback(() => refetchAfterChange(queryClient, { queryKey: queryKeys.tasks.lists() }), [queryClient]);
 
   /** Puts a task the server returned into every cache that shows it, then refreshes the lists' membership. */
   const applyTask = useCallback(
