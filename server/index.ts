@@ -10,7 +10,7 @@ import { connectDatabase, setDatabase } from "@/lib/db/client";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { loadAuthSecret } from "@/lib/config/instance";
-import { startJobs, setBoss } from "@/lib/jobs/boss";
+import { cronClockOptions, startJobs, setBoss } from "@/lib/jobs/boss";
 import { requestIdFrom, runWithContext } from "@/lib/log/context";
 import { createLogger, setLogger } from "@/lib/log/logger";
 import { httpRequestDuration, routeLabel } from "@/lib/metrics/metrics";
@@ -22,6 +22,7 @@ import { jobRegistrars, socketRegistrars } from "@/server/features";
 import { securityHeaders } from "@/server/security-headers";
 import { handleWorkerRequest } from "@/server/worker-probes";
 import { createApiRouter } from "@/server/api-router";
+import { startCronClock } from "@/server/cron-clock";
 
 export type RunningServer = {
   url: string;
@@ -88,6 +89,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const runWorkers = config.ROLE !== "web";
   const boss = await startJobs(databaseUrl, { registrars: jobRegistrars, runWorkers, lockAcrossInstances: !embedded });
   boss.on("error", (error) => log.error({ err: error }, "job runner error"));
+  // Workers watch the cron schedules too, on a thread of their own (see cronClockOptions).
+  const cronClock = runWorkers ? await startCronClock(cronClockOptions(databaseUrl), log) : undefined;
   log.info({ runWorkers, role: config.ROLE }, "job runner started");
 
   const dev = config.NODE_ENV === "development";
@@ -200,6 +203,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       await realtime?.close();
       httpServer.closeAllConnections();
       await Promise.race([closed, timeout]);
+      await cronClock?.stop(Math.min(config.SHUTDOWN_TIMEOUT_MS, 10_000)).catch((error: unknown) => log.warn({ err: error }, "cron clock did not stop cleanly"));
       await boss.stop({ graceful: true, wait: true, timeout: Math.min(config.SHUTDOWN_TIMEOUT_MS, 10_000) }).catch((error: unknown) => log.warn({ err: error }, "job runner did not stop cleanly"));
       setBoss(undefined);
       await redis?.quit().catch(() => {});

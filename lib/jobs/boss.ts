@@ -46,16 +46,11 @@ export async function startJobs(
     schema: "pgboss",
     max: options.max ?? 4,
     application_name: "message-hub-jobs",
-    // Only worker instances maintain and schedule; web instances only send.
+    // Only worker instances maintain; web instances only send. The cron
+    // schedules are watched by a second instance on its own thread
+    // (cronClockOptions, server/cron-clock.ts).
     supervise: options.runWorkers,
-    schedule: options.runWorkers,
-    // How often a worker looks for a due cron tick. pg-boss lets one look
-    // through per interval across all workers, and timer jitter makes every
-    // other look miss that gate, so a tick is seen within about two intervals:
-    // 10 s keeps a minute cron (reminders, the heartbeat) within ~20 s of its
-    // minute. Ticks enqueue once however many workers look (a singleton per
-    // minute), so more looks cost a tiny UPDATE, never a duplicate.
-    cronMonitorIntervalSeconds: 10,
+    schedule: false,
   });
   boss.on("error", () => {});
   const lock = options.lockAcrossInstances ? await takeSetupLock(databaseUrl) : undefined;
@@ -64,10 +59,47 @@ export async function startJobs(
     // Set before the registrars run, so a worker loop a registrar starts finds it.
     setBoss(boss);
     for (const register of options.registrars) await register(boss, { runWorkers: options.runWorkers });
+    // The queue the cron clock sends due ticks through, created here under
+    // the setup lock like every other queue (the clock's own attempt then
+    // finds it).
+    if (options.runWorkers) await boss.createQueue(CRON_TICK_QUEUE);
   } finally {
     await lock?.release();
   }
   return boss;
+}
+
+/** pg-boss's queue of due cron ticks, which its cron watcher creates on start. */
+const CRON_TICK_QUEUE = "__pgboss__send-it";
+
+/**
+ * The options of the pg-boss instance that watches the cron schedules, on a
+ * worker instance's cron thread (server/cron-clock.ts). It only turns due
+ * cron ticks into jobs; this process's instance runs them.
+ *
+ * It has a thread of its own because deciding which schedules are due is
+ * synchronous and slow: pg-boss evaluates every cron expression on each look
+ * (cron-parser over luxon, 1–4 ms each), so the hub's schedules took 20 ms
+ * and more at a time, every 10–20 s, from whatever requests were in flight.
+ */
+export function cronClockOptions(databaseUrl: string): PgBoss.ConstructorOptions {
+  return {
+    connectionString: databaseUrl,
+    schema: "pgboss",
+    max: 2,
+    application_name: "message-hub-cron",
+    supervise: false,
+    schedule: true,
+    // The process's own instance has created the schema and the queues.
+    migrate: false,
+    // How often it looks for a due cron tick. pg-boss lets one look through
+    // per interval across all workers, and timer jitter makes every other
+    // look miss that gate, so a tick is seen within about two intervals: 10 s
+    // keeps a minute cron (reminders, the heartbeat) within ~20 s of its
+    // minute. Ticks enqueue once however many workers look (a singleton per
+    // minute), so more looks cost a tiny UPDATE, never a duplicate.
+    cronMonitorIntervalSeconds: 10,
+  };
 }
 
 /** A session-level lock on its own connection; it also ends if this process dies. */
