@@ -48,7 +48,7 @@ async function acceptInvite(browser: Browser, testInfo: TestInfo, link: string, 
   return { context, page };
 }
 
-test("sign out, sign in, an API key copied and revoked, a member invited who accepts and cannot open the admin pages", async ({ page, context, browser }, testInfo) => {
+test("sign out, sign in, and an API key copied, used and revoked", async ({ page, context }, testInfo) => {
   test.setTimeout(120_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const stamp = `${testInfo.project.name}-${Date.now()}`;
@@ -77,8 +77,15 @@ test("sign out, sign in, an API key copied and revoked, a member invited who acc
   await page.getByRole("dialog", { name: "Revoke this key?" }).getByRole("button", { name: "Revoke key" }).click();
   await expect(page.getByRole("listitem", { name: keyName })).toBeHidden();
   expect((await page.request.get("/api/v1/me", { headers: { authorization: `Bearer ${secret}` } })).status()).toBe(401);
+});
+
+test("a member invited from the admin area accepts once and cannot open the admin pages", async ({ page, context, browser }, testInfo) => {
+  test.setTimeout(180_000);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
 
   // The admin reaches the admin area from the shell's navigation.
+  await page.goto("/inbox");
   if (isPhone(testInfo)) {
     await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "More" }).click();
     await page.getByRole("dialog", { name: "More" }).getByRole("link", { name: "Admin" }).click();
@@ -135,7 +142,7 @@ test("sign out, sign in, an API key copied and revoked, a member invited who acc
 });
 
 test("admin users: change a role, deactivate (the member's session ends), reactivate; revoke an invite", async ({ page, context, browser }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const stamp = `${testInfo.project.name}-${Date.now()}`;
   const email = `roles-${stamp}@example.test`;

@@ -11,6 +11,7 @@ import { ServiceWorkerRegistration } from "@/components/pwa/service-worker";
 import { useInstallPrompt } from "@/components/pwa/install";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { ConnectionStatus } from "@/components/realtime/connection-status";
+import { SETTINGS_SECTIONS } from "@/components/settings/sections";
 import { isActive, navItemsFor, type NavItem } from "@/components/shell/nav";
 import { GLOBAL_SEARCH_ID, SearchBox, searchHref } from "@/components/shell/search-box";
 import { ShortcutsDialog } from "@/components/shell/shortcuts-dialog";
@@ -95,7 +96,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <ul className="space-y-0.5">
             {items.map((item) => (
               <li key={item.href}>
-                <SidebarLink item={item} active={isActive(pathname, item.href)} />
+                <SidebarLink item={item} active={isActive(pathname, item)} />
               </li>
             ))}
           </ul>
@@ -143,7 +144,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
             .filter((item) => item.bottomBar)
             .map((item) => (
               <li key={item.href}>
-                <BottomLink item={item} active={isActive(pathname, item.href)} />
+                <BottomLink item={item} active={isActive(pathname, item)} />
               </li>
             ))}
           <li>
@@ -154,7 +155,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               aria-expanded={moreOpen}
               className={cx(
                 "flex h-16 w-full flex-col items-center justify-center gap-1 text-[11px] font-medium",
-                items.some((item) => !item.bottomBar && isActive(pathname, item.href)) ? "text-brand-700 dark:text-brand-300" : "text-slate-500 dark:text-slate-400",
+                items.some((item) => !item.bottomBar && isActive(pathname, item)) ? "text-brand-700 dark:text-brand-300" : "text-slate-500 dark:text-slate-400",
               )}
             >
               <MoreIcon className="size-6" />
@@ -183,7 +184,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
                     <Link
                       href={item.href}
                       onClick={() => setMoreOpen(false)}
-                      aria-current={isActive(pathname, item.href) ? "page" : undefined}
+                      aria-current={isActive(pathname, item) ? "page" : undefined}
                       className="flex items-center gap-3 px-4 py-3.5 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:text-slate-200 dark:hover:bg-slate-800/60"
                     >
                       <Icon className="size-5 text-slate-500 dark:text-slate-400" />
@@ -267,7 +268,7 @@ function UserMenu({ user, onShortcuts, onSignOut }: { user: ShellUser; onShortcu
       )}
       items={[
         { kind: "label", label: user.role === "admin" ? "Administrator" : "Member" },
-        { label: "Settings", icon: <SettingsIcon />, onSelect: () => router.push("/settings") },
+        { label: "Settings", icon: <SettingsIcon />, onSelect: () => router.push(SETTINGS_SECTIONS[0]!.href) },
         { label: "Keyboard shortcuts", icon: <KeyboardIcon />, hint: "?", onSelect: onShortcuts },
         { kind: "separator" },
         { label: "Sign out", icon: <LogOutIcon />, onSelect: onSignOut },
