@@ -221,7 +221,18 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
   }
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
   if (response instanceof TextResponse && !response.bodyUsed) {
-    if (!res.destroyed) res.end(response.takeText());
+    const chunks = response.takeChunks();
+    if (res.destroyed) return;
+    if (chunks.length === 1) {
+      res.end(chunks[0]);
+      return;
+    }
+    // As buffers, each encoded on its own: strings written in one tick would
+    // be copied into one buffer of the whole size for the socket (see TextResponse).
+    const buffers = chunks.map((chunk) => Buffer.from(chunk, "utf8"));
+    res.setHeader("content-length", buffers.reduce((total, buffer) => total + buffer.byteLength, 0));
+    for (const buffer of buffers.slice(0, -1)) res.write(buffer);
+    res.end(buffers[buffers.length - 1]);
     return;
   }
   if (!response.body) {

@@ -186,8 +186,11 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   });
 }
 
-/** A body the caller has already serialised as JSON (for pages rendered by the database). */
-export function rawJson(text: string, init: { status?: number } = {}): Response {
+/**
+ * A body the caller has already serialised as JSON (for pages rendered by
+ * the database), whole or as chunks in order (see TextResponse).
+ */
+export function rawJson(text: string | string[], init: { status?: number } = {}): Response {
   return new TextResponse(text, { status: init.status ?? 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
 }
 

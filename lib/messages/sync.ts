@@ -20,7 +20,7 @@ import { observeSyncCounts } from "@/lib/sync/observe";
  * up pulls thousands of rows, and parsing them into objects only to
  * serialise them again was most of a page's cost.
  */
-export async function syncMessagesJson(db: Database, userId: string, query: { since: number; limit: number; device?: string }): Promise<string> {
+export async function syncMessagesJson(db: Database, userId: string, query: { since: number; limit: number; device?: string }): Promise<string[]> {
   const statement = query.device ? SYNC_BY_DEVICE : SYNC;
   // A named statement: each connection parses and plans it once (its JSON
   // rendering makes planning cost about a millisecond), not on every page.
@@ -35,7 +35,38 @@ export async function syncMessagesJson(db: Database, userId: string, query: { si
   const last = page[page.length - 1];
   observeSyncCounts("messages", page.length, page.reduce((oldest, row) => Math.min(oldest, Number(row.updatedMs)), Number.POSITIVE_INFINITY));
   const cursor = encodeCursor(last ? Number(last.position) : query.since);
-  return `{"changes":[${page.map((row) => row.change).join(",")}],"cursor":${JSON.stringify(cursor)},"hasMore":${hasMore}}`;
+  return joinInChunks(
+    page.map((row) => row.change),
+    "{\"changes\":[",
+    `],"cursor":${JSON.stringify(cursor)},"hasMore":${hasMore}}`,
+  );
+}
+
+/** Below V8's large-object threshold (128 KB), with room for a row of two-byte text. */
+const CHUNK_CHARS = 32 * 1024;
+
+/**
+ * `head + items.join(",") + tail`, as consecutive chunks of about CHUNK_CHARS
+ * each rather than one string: a page of 500 changes is about 260 KB, and
+ * one string of that size costs a large-object allocation at each step that
+ * copies it (see TextResponse in lib/http/body.ts).
+ */
+export function joinInChunks(items: string[], head: string, tail: string): string[] {
+  const chunks: string[] = [];
+  let group: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    group.push(item);
+    size += item.length;
+    if (size >= CHUNK_CHARS) {
+      chunks.push((chunks.length === 0 ? head : ",") + group.join(","));
+      group = [];
+      size = 0;
+    }
+  }
+  if (group.length > 0 || chunks.length === 0) chunks.push((chunks.length === 0 ? head : ",") + group.join(",") + tail);
+  else chunks[chunks.length - 1] += tail;
+  return chunks;
 }
 
 /** The page query: $1 user, $2 since, $3 limit (one more than the page, to learn hasMore), $4 device. */

@@ -48,6 +48,10 @@ export async function POST(req) {
   const body = await req.json();
   return new globalThis.__TextResponse(JSON.stringify({ got: body, used: req.bodyUsed }), { status: 201, headers: { "content-type": "application/json" } });
 }`);
+  route("api/v1/pages", `export async function GET() {
+  const row = JSON.stringify({ body: "héllo ✓ ".repeat(2000) });
+  return new globalThis.__TextResponse(['{"rows":[', Array.from({ length: 8 }, () => row).join(","), "]}"], { status: 200, headers: { "content-type": "application/json" } });
+}`);
   route("api/v1/calls", `export async function POST() {
   globalThis.__routerCalls = (globalThis.__routerCalls ?? 0) + 1;
   return new Response(null, { status: 204 });
@@ -89,6 +93,7 @@ describe("the API router", () => {
       "/api/v1/items/[id]",
       "/api/v1/items/[id]/tags",
       "/api/v1/items/export",
+      "/api/v1/pages",
     ]);
   });
 
@@ -134,6 +139,15 @@ describe("the API router", () => {
     expect(JSON.parse(answer.text)).toEqual({ got: { type: "sms", body: "héllo" }, used: true });
     expect(answer.res.headers.get("content-length")).toBe(String(Buffer.byteLength(answer.text)));
     expect(answer.res.headers.get("transfer-encoding")).toBeNull();
+  });
+
+  it("writes a TextResponse given as chunks in order, with the Content-Length of the whole in bytes", async () => {
+    const page = await get("/api/v1/pages");
+    expect(page.res.status).toBe(200);
+    expect(page.json.rows).toHaveLength(8);
+    expect(page.json.rows[7].body).toBe("héllo ✓ ".repeat(2000));
+    expect(page.res.headers.get("content-length")).toBe(String(Buffer.byteLength(page.text)));
+    expect(page.res.headers.get("transfer-encoding")).toBeNull();
   });
 
   it("hands back what it does not serve: unknown paths, methods a module lacks, next-auth, malformed escapes", async () => {

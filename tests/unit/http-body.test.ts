@@ -82,6 +82,17 @@ describe("TextResponse", () => {
     expect(await original.text()).toBe('{"ok":"é"}');
   });
 
+  it("reads a body given as chunks as their concatenation, by whichever means, once", async () => {
+    const chunked = () => new TextResponse(['{"ok":', '"é', '"}'], { status: 200, headers: { "content-type": "application/json" } });
+    expect(await chunked().json()).toEqual({ ok: "é" });
+    expect(await chunked().text()).toBe('{"ok":"é"}');
+    expect(await new Response(chunked().body).text()).toBe('{"ok":"é"}');
+    expect(await chunked().clone().text()).toBe('{"ok":"é"}');
+    const once = chunked();
+    expect(once.takeChunks()).toEqual(['{"ok":', '"é', '"}']);
+    await expect(once.text()).rejects.toThrow(TypeError);
+  });
+
   it("reads a form body as form data", async () => {
     const form = await new TextResponse("a=1&b=two", { status: 200, headers: { "content-type": "application/x-www-form-urlencoded" } }).formData();
     expect(Object.fromEntries(form)).toEqual({ a: "1", b: "two" });
