@@ -180,6 +180,8 @@ try {
   await drainOutbox();
   const syncUser = await seedUser(db, "sync", SYNC_ROWS);
   const syncKey = await keyFor(syncUser);
+  // Warm-up, as for search below: one untimed first page.
+  await api(hub.url, syncKey, "/api/v1/sync/messages?limit=500");
   const pageTimes: number[] = [];
   let cursor: string | undefined;
   let synced = 0;
@@ -192,6 +194,9 @@ try {
       if (!body.hasMore) break;
     }
   });
+  // Where the tail is: warm-up shows as early pages, noise as scattered ones.
+  const slowest = pageTimes.map((took, page) => ({ took, page })).sort((a, b) => b.took - a.took).slice(0, 6);
+  console.log(`slowest sync pages: ${slowest.map(({ took, page }) => `#${page} ${took.toFixed(1)} ms`).join(", ")}`);
   if (synced !== SYNC_ROWS) throw new Error(`synced ${synced} of ${SYNC_ROWS}`);
 
   // Baseline for a page: the same keyset query through pg directly.
