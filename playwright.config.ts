@@ -39,9 +39,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // Files, not tests, run side by side. The specs mostly wait on pages and
-  // sockets: four workers keep two cores busy (7.8 min against 9.4 with two).
-  workers: 4,
+  // Files, not tests, run side by side. On a quiet 2-core machine four
+  // workers were quicker (7.8 min against 9.4 with two), but on a loaded one
+  // four browsers and two hubs took 11 s to load a page and timed tests out
+  // (load average 20): two keep each page's time close to what a person sees.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: { trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions: defaultChromium },
