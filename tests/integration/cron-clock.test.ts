@@ -54,13 +54,20 @@ describe("the cron clock", () => {
       if (Date.now() > deadline) throw new Error("the cron clock did not enqueue the due tick within 30 s");
       await sleep(250);
     }
-    expect(await jobs()).toEqual([{ data: { from: "cron" } }]);
+    // One job per minute's tick: a second one may land if a minute turned meanwhile.
+    const enqueued = await jobs();
+    expect(enqueued.length).toBeLessThanOrEqual(2);
+    for (const job of enqueued) expect(job).toEqual({ data: { from: "cron" } });
     expect(await lookedAt()).not.toBeNull();
 
     await clock.stop(5_000);
-    // Stopped means its connections are gone too.
-    const open = await database.handle.pool.query("select 1 from pg_stat_activity where application_name = 'message-hub-cron'").catch(() => ({ rows: [] }));
-    expect(open.rows).toEqual([]);
+    // Stopped means its connections are closed too. A backend leaves
+    // pg_stat_activity a moment after its client hangs up (longer on a
+    // loaded machine), so this waits a bounded while; a leaked pool would stay.
+    const cronConnections = async () => (await database.handle.pool.query("select 1 from pg_stat_activity where application_name = 'message-hub-cron'").catch(() => ({ rows: [] }))).rows.length;
+    const closedBy = Date.now() + 10_000;
+    while ((await cronConnections()) > 0 && Date.now() < closedBy) await sleep(100);
+    expect(await cronConnections()).toBe(0);
     expect(lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
   });
 
