@@ -39,6 +39,9 @@ const nextConfig = {
  * quicker. The API's handlers and the server are loaded from their
  * TypeScript, so their stack traces still name the source lines; only page
  * rendering errors point into .next/server. `npm run dev` keeps its maps.
+ *
+ * @param {string} phase the Next phase loading this file (next/constants)
+ * @returns {import('next').NextConfig}
  */
 export default function config(phase) {
   return { ...nextConfig, experimental: { turbopackSourceMaps: phase === PHASE_DEVELOPMENT_SERVER } };

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { cronClockOptions, startJobs } from "@/lib/jobs/boss";
 import { startCronClock } from "@/server/cron-clock";
 import { createPrivateDatabase } from "@/tests/helpers/private-database";
+import { waitFor } from "@/tests/helpers/wait";
 
 /** The cron clock: pg-boss's schedule watcher, on a thread of its own (server/cron-clock.ts). */
 const cleanups: Array<() => Promise<void>> = [];
@@ -65,8 +66,7 @@ describe("the cron clock", () => {
     // pg_stat_activity a moment after its client hangs up (longer on a
     // loaded machine), so this waits a bounded while; a leaked pool would stay.
     const cronConnections = async () => (await database.handle.pool.query("select 1 from pg_stat_activity where application_name = 'message-hub-cron'").catch(() => ({ rows: [] }))).rows.length;
-    const closedBy = Date.now() + 10_000;
-    while ((await cronConnections()) > 0 && Date.now() < closedBy) await sleep(100);
+    await waitFor(async () => (await cronConnections()) === 0, 10_000, 100, cronConnections);
     expect(await cronConnections()).toBe(0);
     expect(lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
   });
