@@ -29,7 +29,9 @@ function run([name, command, args], alone) {
   const started = Date.now();
   // The build type-checks too; once this run's typecheck step has passed, that is the same check again.
   const typechecked = results.some((result) => result.name === "typecheck" && result.ok);
-  const env = { ...process.env, ...(name === "build" ? { NODE_ENV: "production", ...(typechecked ? { NEXT_BUILD_SKIP_TYPECHECK: "1" } : {}) } : {}) };
+  // CI builds once in a fresh clone: nothing would read the build cache, and writing it takes about 13 s.
+  const buildEnv = { NODE_ENV: "production", ...(typechecked ? { NEXT_BUILD_SKIP_TYPECHECK: "1" } : {}), ...(process.env.CI ? { NEXT_BUILD_FS_CACHE: "0" } : {}) };
+  const env = { ...process.env, ...(name === "build" ? buildEnv : {}) };
   if (alone) console.log(`\n▶ ${name}`);
   const child = spawn(command, args, { cwd: root, stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env });
   const output = [];
