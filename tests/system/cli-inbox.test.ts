@@ -37,6 +37,13 @@ async function post(deviceKey: string, message: Record<string, unknown> | Record
   return res.body;
 }
 
+/** A fixed-offset zone (Etc/GMT-12 … Etc/GMT+11) where it is about noon now. */
+function zoneAtNoon(now = new Date()): string {
+  const hoursEast = 12 - now.getUTCHours();
+  // Etc/GMT zones name the offset with the opposite sign: Etc/GMT-5 is UTC+5.
+  return hoursEast === 0 ? "Etc/GMT" : `Etc/GMT${hoursEast > 0 ? "-" : "+"}${Math.abs(hoursEast)}`;
+}
+
 const sms = (sender: string, text: string, minutesAgo = 0, extra: Record<string, unknown> = {}) => ({
   type: "sms",
   sender,
@@ -113,7 +120,9 @@ describe("messages", () => {
   });
 
   it("lists newest first in a table that fits 80 columns, unread marked, no colour when piped", async () => {
-    const result = await run("messages");
+    // The messages are minutes old. In a zone where it is midday they are all
+    // "today", shown as HH:MM; near midnight some would show a date instead.
+    const result = await cli(["messages"], { env: { ...env, TZ: zoneAtNoon() } });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ {3}ID\s+RECEIVED\s+FROM\s+MESSAGE$/);
