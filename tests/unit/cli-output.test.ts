@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { recordCounter } from "@/cli/commands/messages.mjs";
 import { parseDue, parseInstant } from "@/cli/dates.mjs";
-import { displayWidth, makeColors, oneLine, renderTable, truncate } from "@/cli/output.mjs";
+import { displayWidth, makeColors, oneLine, renderTable, shortTime, truncate } from "@/cli/output.mjs";
 
 const plain = makeColors(false);
 
@@ -115,6 +115,19 @@ describe("times typed on the command line", () => {
   it("refuses what it cannot read, and text it only partly reads", () => {
     expect(() => parseInstant("whenever", "--since", { now })).toThrow(/--since: cannot read/);
     expect(() => parseDue("tomorrow or the day after maybe", { now })).toThrow(/--due: cannot read/);
+  });
+});
+
+describe("times in tables", () => {
+  const now = new Date(2026, 10, 24, 0, 2, 0); // 24 November 2026, 00:02 local
+
+  it("today is HH:MM; another day of this year adds the date, across midnight too; an earlier year is the date alone", () => {
+    expect(shortTime(new Date(2026, 10, 24, 0, 0, 30).toISOString(), now)).toBe("00:00");
+    expect(shortTime(new Date(2026, 10, 23, 23, 58, 0).toISOString(), now)).toBe("Nov 23 23:58");
+    expect(shortTime(new Date(2026, 0, 5, 9, 7, 0).toISOString(), now)).toBe("Jan 05 09:07");
+    expect(shortTime(new Date(2025, 5, 22, 15, 46, 0).toISOString(), now)).toBe("2025-06-22");
+    expect(shortTime(null, now)).toBe("");
+    expect(shortTime("not a time", now)).toBe("");
   });
 });
 
