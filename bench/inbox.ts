@@ -17,7 +17,8 @@
  *      then waits (bounded) until the dispatcher has handled their outbox events;
  *   2. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
  *      50 users' phones and from one phone, next to GET /api/health;
- *   3. sync of N messages in pages of 500: total time and p99 per page;
+ *   3. sync of N messages in pages of 500: total time and p99 per page (to the
+ *      last byte, and with the client's JSON.parse);
  *   4. search p95 over M messages (seeded with generate_series).
  */
 import { randomBytes } from "node:crypto";
@@ -177,18 +178,34 @@ try {
   const health = await load({ url: `${hub.url}/api/health`, duration: SECONDS, connections: 50 });
 
   // --- 4. Sync of SYNC_ROWS messages in pages of 500. --------------------------
+  // A page is timed from the request to its last byte, as autocannon times
+  // the POSTs above; the client's JSON.parse of it is timed apart, and the two
+  // together are reported too (on two cores, the measuring client's parse and
+  // collection of a 260 KB page compete with the server it measures).
   await drainOutbox();
   const syncUser = await seedUser(db, "sync", SYNC_ROWS);
   const syncKey = await keyFor(syncUser);
+  const syncPage = async (cursor: string | undefined): Promise<[{ changes: unknown[]; cursor: string; hasMore: boolean }, number, number]> => {
+    const [bytes, took] = await timed(async () => {
+      const res = await fetch(`${hub.url}/api/v1/sync/messages?limit=500${cursor ? `&since=${cursor}` : ""}`, { headers: { authorization: `Bearer ${syncKey}` } });
+      const bytes = await res.arrayBuffer();
+      if (!res.ok) throw new Error(`sync page: ${res.status} ${Buffer.from(bytes).toString("utf8").slice(0, 300)}`);
+      return bytes;
+    });
+    const [body, parsed] = await timed(async () => JSON.parse(Buffer.from(bytes).toString("utf8")));
+    return [body, took, took + parsed];
+  };
   // Warm-up, as for search below: one untimed first page.
-  await api(hub.url, syncKey, "/api/v1/sync/messages?limit=500");
+  await syncPage(undefined);
   const pageTimes: number[] = [];
+  const pageTimesParsed: number[] = [];
   let cursor: string | undefined;
   let synced = 0;
   const [, syncMs] = await timed(async () => {
     for (let page = 0; page < SYNC_ROWS / 500 + 2; page++) {
-      const [body, took] = await timed(() => api(hub.url, syncKey, `/api/v1/sync/messages?limit=500${cursor ? `&since=${cursor}` : ""}`));
+      const [body, took, withParse] = await syncPage(cursor);
       pageTimes.push(took);
+      pageTimesParsed.push(withParse);
       synced += body.changes.length;
       cursor = body.cursor;
       if (!body.hasMore) break;
@@ -197,6 +214,14 @@ try {
   // Where the tail is: warm-up shows as early pages, noise as scattered ones.
   const slowest = pageTimes.map((took, page) => ({ took, page })).sort((a, b) => b.took - a.took).slice(0, 6);
   console.log(`slowest sync pages: ${slowest.map(({ took, page }) => `#${page} ${took.toFixed(1)} ms`).join(", ")}`);
+  // How the seeded rows lie in the heap: rows that filled the free space the
+  // concurrent POSTs left in older pages sit one to a page, and a page of 500
+  // of them is 500 heap reads (see bench/README.md).
+  const layout = await db.query<{ position: number; pages: number }>(
+    "select change_position / 5000 as position, count(distinct (ctid::text::point)[0])::int as pages from messages where user_id = $1 group by 1 order by 1",
+    [syncUser.userId],
+  );
+  console.log(`heap pages holding each 5,000 sync positions: ${layout.rows.map((row) => row.pages).join(" ")}`);
   if (synced !== SYNC_ROWS) throw new Error(`synced ${synced} of ${SYNC_ROWS}`);
 
   // Baseline for a page: the same keyset query through pg directly.
@@ -250,7 +275,7 @@ try {
     { measure: "outbox events of the batches, dispatched", hub: `${fmt(drainMs)} ms after the last batch`, baseline: "", ratio: "" },
     { measure: "single POST, 50 phones of 50 users", hub: `${fmt(manyPhones.requestsPerSecond)} req/s, p50 ${manyPhones.p50} ms, p99 ${manyPhones.p99} ms`, baseline: `GET /api/health: ${fmt(health.requestsPerSecond)} req/s, p50 ${health.p50} ms, p99 ${health.p99} ms`, ratio: `errors ${manyPhones.errors + manyPhones.non2xx}` },
     { measure: "single POST, 50 connections on one phone", hub: `${fmt(onePhone.requestsPerSecond)} req/s, p50 ${onePhone.p50} ms, p99 ${onePhone.p99} ms`, baseline: "", ratio: `errors ${onePhone.errors + onePhone.non2xx}` },
-    { measure: `sync ${fmt(SYNC_ROWS)} msgs, pages of 500`, hub: `${fmt(syncMs)} ms total, page p50 ${percentile(pageTimes, 50).toFixed(1)} ms, p99 ${percentile(pageTimes, 99).toFixed(1)} ms`, baseline: `page p50 ${percentile(rawPageTimes, 50).toFixed(1)} ms, p99 ${percentile(rawPageTimes, 99).toFixed(1)} ms (pg)`, ratio: "" },
+    { measure: `sync ${fmt(SYNC_ROWS)} msgs, pages of 500`, hub: `${fmt(syncMs)} ms total, page p50 ${percentile(pageTimes, 50).toFixed(1)} ms, p99 ${percentile(pageTimes, 99).toFixed(1)} ms (with the client's parse: p50 ${percentile(pageTimesParsed, 50).toFixed(1)}, p99 ${percentile(pageTimesParsed, 99).toFixed(1)})`, baseline: `page p50 ${percentile(rawPageTimes, 50).toFixed(1)} ms, p99 ${percentile(rawPageTimes, 99).toFixed(1)} ms (pg)`, ratio: "" },
     { measure: `search over ${fmt(SEARCH_ROWS)} msgs (${QUERIES} queries)`, hub: `p50 ${percentile(searchTimes, 50).toFixed(1)} ms, p95 ${percentile(searchTimes, 95).toFixed(1)} ms, max ${Math.max(...searchTimes).toFixed(1)} ms`, baseline: `p50 ${percentile(rawSearchTimes, 50).toFixed(1)} ms, p95 ${percentile(rawSearchTimes, 95).toFixed(1)} ms (pg: plainto_tsquery and ts_rank, without the hub's last-word prefix match)`, ratio: "" },
     { measure: `search for the most common word ("${common}", ${fmt(commonMatches)} matches)`, hub: `${commonMs.toFixed(1)} ms`, baseline: "", ratio: "" },
   ]);
