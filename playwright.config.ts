@@ -61,6 +61,8 @@ export default defineConfig({
     {
       name: viewport.name,
       testMatch: /.*\.spec\.ts/,
+      // Checks that no layout changes, and keyboard-only ones, run at the desktop viewport alone (e2e/helpers.ts).
+      grepInvert: viewport.name === "phone" ? /@desktop-only/ : undefined,
       dependencies: [`${viewport.name}-setup`],
       use: { ...viewport.use, baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
     },

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { guardPage, sameOriginHeaders } from "./helpers";
+import { DESKTOP_ONLY, guardPage, sameOriginHeaders } from "./helpers";
 
 test.beforeEach(({ page }) => guardPage(page));
 
@@ -73,7 +73,7 @@ test("rotating a key shows a new secret and retires the old one", async ({ page,
   expect((await request.get("/api/v1/me", { headers: { authorization: `Bearer ${fresh}` } })).status()).toBe(200);
 });
 
-test("Esc closes the create dialog and returns focus to the button that opened it", async ({ page }) => {
+test("Esc closes the create dialog and returns focus to the button that opened it", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/settings/api-keys");
   const open = page.getByRole("button", { name: "Create key" }).first();
   await open.click();

@@ -1,12 +1,13 @@
 import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
+import { DESKTOP_ONLY } from "./helpers";
 
 /**
  * First-load JavaScript of the inbox route: every script the server's HTML
  * for /inbox makes a current browser load, gzipped at level 9. The budget is
  * 250 KB; the figure is printed for bench/README.md.
  */
-test("first-load JS of /inbox stays under 250 KB gzipped", async ({ page, request }, testInfo) => {
+test("first-load JS of /inbox stays under 250 KB gzipped", { tag: DESKTOP_ONLY }, async ({ page, request }, testInfo) => {
   const res = await page.request.get("/inbox");
   expect(res.status()).toBe(200);
   const html = await res.text();

@@ -2,6 +2,15 @@ import { expect, type APIRequestContext, type Browser, type BrowserContext, type
 
 export const ADMIN = { email: "admin@example.test", password: "correct horse battery", name: "Ada Admin" };
 
+/**
+ * The tag of a test that runs at the desktop viewport only. Flows a person
+ * clicks through run at both; a check that no layout can change (the
+ * manifest, the service worker's caching rules, the JS budget, redirects,
+ * health endpoints) or that needs a hardware keyboard (shortcuts, the
+ * command palette) runs once, at the desktop viewport (playwright.config.ts).
+ */
+export const DESKTOP_ONLY = "@desktop-only";
+
 export function isPhone(testInfo: TestInfo): boolean {
   return testInfo.project.name.startsWith("phone");
 }

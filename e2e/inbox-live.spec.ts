@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { guardPage, sameOriginHeaders } from "./helpers";
+import { DESKTOP_ONLY, guardPage, sameOriginHeaders } from "./helpers";
 import { postMessages, registerDevice, unique } from "./inbox-seed";
 
 test.beforeEach(({ page }) => guardPage(page));
@@ -81,7 +81,7 @@ test("bulk selection marks three messages read", async ({ page, request }, testI
   expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
 });
 
-test("keyboard: j/k move, e marks read, Enter opens the message", async ({ page, request }, testInfo) => {
+test("keyboard: j/k move, e marks read, Enter opens the message", { tag: DESKTOP_ONLY }, async ({ page, request }, testInfo) => {
   const tag = unique("keys");
   const device = await registerDevice(request, unique(`Keys ${testInfo.project.name} `));
   const ids = await postMessages(request, device, [

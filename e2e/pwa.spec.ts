@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { fullChromium } from "./browsers";
-import { guardPage, waitForServiceWorker } from "./helpers";
+import { DESKTOP_ONLY, guardPage, waitForServiceWorker } from "./helpers";
 
 // The push specs need notifications, which the headless shell does not show.
 test.use({ launchOptions: fullChromium });
@@ -12,7 +12,7 @@ function pngSize(body: Buffer): { width: number; height: number } {
   return { width: body.readUInt32BE(16), height: body.readUInt32BE(20) };
 }
 
-test("the manifest is valid and installable: name, start URL, standalone, theme colour, real icons incl. maskable", async ({ page, request }) => {
+test("the manifest is valid and installable: name, start URL, standalone, theme colour, real icons incl. maskable", { tag: DESKTOP_ONLY }, async ({ page, request }) => {
   await page.goto("/inbox");
   const href = await page.locator('link[rel="manifest"]').getAttribute("href");
   expect(href).toBe("/manifest.webmanifest");
@@ -36,7 +36,7 @@ test("the manifest is valid and installable: name, start URL, standalone, theme 
   expect(sizes("maskable")).toContain("512x512");
 });
 
-test("the service worker registers, controls the app and never caches the API", async ({ page }) => {
+test("the service worker registers, controls the app and never caches the API", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/inbox");
   await waitForServiceWorker(page);
   const registration = await page.evaluate(async () => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { guardPage, isPhone, waitForShell } from "./helpers";
+import { DESKTOP_ONLY, guardPage, isPhone, waitForShell } from "./helpers";
 
 test.beforeEach(({ page }) => guardPage(page));
 
@@ -16,7 +16,7 @@ async function bodyLightness(page: Page): Promise<number> {
   });
 }
 
-test("the app answers and its health endpoints are up", async ({ page, request }) => {
+test("the app answers and its health endpoints are up", { tag: DESKTOP_ONLY }, async ({ page, request }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/inbox$/);
   await expect(page).toHaveTitle(/Inbox · Message Hub/);
@@ -78,7 +78,7 @@ test("the theme menu switches to dark, and the choice survives a reload", async 
   expect(await bodyLightness(page)).toBeGreaterThan(0.9);
 });
 
-test("the command palette opens with Ctrl+K, filters, and navigates", async ({ page }) => {
+test("the command palette opens with Ctrl+K, filters, and navigates", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/inbox");
   await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
   await waitForShell(page);
@@ -110,7 +110,7 @@ test("the command palette opens with Ctrl+K, filters, and navigates", async ({ p
   await expect(page.getByRole("searchbox", { name: "Search messages" })).toHaveValue("invoice 42");
 });
 
-test("keyboard shortcuts: g-then-letter, / to search, ? for help, ignored while typing", async ({ page }) => {
+test("keyboard shortcuts: g-then-letter, / to search, ? for help, ignored while typing", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/inbox");
   await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
   await waitForShell(page);
@@ -141,7 +141,7 @@ test("keyboard shortcuts: g-then-letter, / to search, ? for help, ignored while 
   await expect(help).toBeHidden();
 });
 
-test("the live connection comes up with the session cookie", async ({ page }) => {
+test("the live connection comes up with the session cookie", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/inbox");
   await expect(page.locator("[data-realtime-status]")).toHaveAttribute("data-realtime-status", "connected", { timeout: 15_000 });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, guardPage, signInViaPage } from "./helpers";
+import { ADMIN, DESKTOP_ONLY, guardPage, signInViaPage } from "./helpers";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 test.beforeEach(({ page }) => guardPage(page));
@@ -24,7 +24,7 @@ test("repeated wrong passwords lock the account and the page shows how long to w
   await expect(page.getByTestId("lockout-wait")).not.toHaveText(before!, { timeout: 5_000 });
 });
 
-test("sign-in returns to the page asked for, and never to another site", async ({ page }) => {
+test("sign-in returns to the page asked for, and never to another site", { tag: DESKTOP_ONLY }, async ({ page }) => {
   await page.goto("/sign-in?callbackUrl=%2Fsettings%2Fappearance");
   await signInViaPage(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/settings\/appearance$/);
