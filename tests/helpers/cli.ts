@@ -210,41 +210,46 @@ export function startCli(args: string[], options: { env?: Record<string, string 
 /**
  * A loopback TCP proxy that can drop every connection and refuse new ones
  * for a while: a network drop between the CLI and the hub.
+ *
+ * While cut, it keeps its port and resets each new connection, rather than
+ * closing its listener: a closed port is free for the next socket the
+ * machine opens, and restoring would then fail with EADDRINUSE.
  */
 export async function cuttableProxy(targetPort: number) {
   const open = new Set<net.Socket>();
-  const listen = (port: number) =>
-    new Promise<net.Server>((resolve, reject) => {
-      const server = net.createServer((client) => {
-        const upstream = net.connect(targetPort, "127.0.0.1");
-        open.add(client);
-        open.add(upstream);
-        for (const socket of [client, upstream]) {
-          socket.on("error", () => socket.destroy());
-          socket.on("close", () => {
-            open.delete(socket);
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream);
-        upstream.pipe(client);
+  let cut = false;
+  const server = net.createServer((client) => {
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    open.add(client);
+    open.add(upstream);
+    for (const socket of [client, upstream]) {
+      socket.on("error", () => socket.destroy());
+      socket.on("close", () => {
+        open.delete(socket);
+        client.destroy();
+        upstream.destroy();
       });
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve(server));
-    });
-  let server = await listen(0);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     async cut() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of open) socket.destroy();
-      });
+      cut = true;
+      for (const socket of open) socket.destroy();
     },
     async restore() {
-      server = await listen(port);
+      cut = false;
     },
     async close() {
       for (const socket of open) socket.destroy();
