@@ -2,6 +2,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { Writable } from "node:stream";
 import client from "prom-client";
 import { flushActivity } from "@/lib/analytics/activity";
+import { stopSystemSampler } from "@/lib/analytics/system";
 import { parseConfig, setConfig } from "@/lib/config/env";
 import { setAuthSecret } from "@/lib/config/instance";
 import { connectDatabase, setDatabase, type DatabaseHandle } from "@/lib/db/client";
@@ -21,8 +22,8 @@ import { captureLine, startLogCapture } from "@/tests/helpers/logs";
  * state the hub keeps on globalThis (under Symbol.for("message-hub.…"):
  * rate limiters, presence, caches, holders of the database and the job
  * queue) is dropped, and the metrics are zeroed; and whatever background
- * work a file left running (pg-boss, a Socket.IO server, Redis) is stopped
- * after it.
+ * work a file left running (pg-boss, a Socket.IO server, Redis, the
+ * metrics sampler) is stopped after it.
  */
 let handle: DatabaseHandle;
 
@@ -63,6 +64,7 @@ afterAll(async () => {
   if (io) await new Promise<void>((resolve) => io.close(() => resolve()));
   const redis = getRedis();
   if (redis?.isOpen) await redis.quit().catch(() => {});
+  stopSystemSampler();
   setDatabase(undefined);
   await handle.pool.end();
 });
