@@ -132,12 +132,17 @@ test("a push delivered to the service worker shows a notification that links int
     registrationId,
     data: JSON.stringify({ title: "Bank", body: "Your code is 123456", url: "/inbox?q=bank", tag: "msg_push" }),
   });
+  // Showing the browser's first notification fetches its icon and badge; on
+  // a loaded 2-core machine it once had not appeared within the default 10 s
+  // (and did on the retry).
   await expect
-    .poll(async () =>
-      page.evaluate(async () => {
-        const reg = await navigator.serviceWorker.ready;
-        return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, url: (n.data as { url: string }).url }));
-      }),
+    .poll(
+      async () =>
+        page.evaluate(async () => {
+          const reg = await navigator.serviceWorker.ready;
+          return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, url: (n.data as { url: string }).url }));
+        }),
+      { timeout: 30_000 },
     )
     .toEqual([{ title: "Bank", body: "Your code is 123456", url: "/inbox?q=bank" }]);
 });
