@@ -18,10 +18,12 @@
  *   2. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
  *      50 users' phones and from one phone, next to GET /api/health;
  *   3. sync of N messages in pages of 500: total time and p99 per page (to the
- *      last byte, and with the client's JSON.parse);
+ *      last byte, and with the client's JSON.parse), how the rows lie in the
+ *      heap, and what the machine's disks read during the pass;
  *   4. search p95 over M messages (seeded with generate_series).
  */
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { load, percentile, seedApiKey, startServer, table, throwawayDatabase } from "./lib";
 
@@ -201,6 +203,7 @@ try {
   const pageTimesParsed: number[] = [];
   let cursor: string | undefined;
   let synced = 0;
+  const disk = diskReads();
   const [, syncMs] = await timed(async () => {
     for (let page = 0; page < SYNC_ROWS / 500 + 2; page++) {
       const [body, took, withParse] = await syncPage(cursor);
@@ -222,6 +225,12 @@ try {
     [syncUser.userId],
   );
   console.log(`heap pages holding each 5,000 sync positions: ${layout.rows.map((row) => row.pages).join(" ")}`);
+  // Whether the pass read from memory or from disk: the table next to
+  // PostgreSQL's buffer pool, and what the machine's disks read meanwhile.
+  const sizes = await db.query<{ table: string; buffers: string }>("select pg_size_pretty(pg_total_relation_size('messages')) as table, current_setting('shared_buffers') as buffers");
+  const diskAfter = diskReads();
+  const diskNote = disk && diskAfter ? `; the disks read ${fmt(diskAfter.reads - disk.reads)} times (${fmt((diskAfter.bytes - disk.bytes) / 1e6)} MB) during the pass` : "";
+  console.log(`messages and its indexes: ${sizes.rows[0]!.table}, shared_buffers ${sizes.rows[0]!.buffers}${diskNote}`);
   if (synced !== SYNC_ROWS) throw new Error(`synced ${synced} of ${SYNC_ROWS}`);
 
   // Baseline for a page: the same keyset query through pg directly.
@@ -332,6 +341,28 @@ async function seedUser(db: pg.Pool, label: string, rows: number): Promise<{ use
   await db.query("checkpoint");
   console.log(`seeded ${rows.toLocaleString("en-US")} messages for ${label} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return { userId, rows };
+}
+
+/**
+ * Reads completed and bytes read so far by the machine's disks (Linux's
+ * /sys/block, whole devices; loop, ram and zram devices left out), or null
+ * where there is no such file. Machine-wide: PostgreSQL's reads are among them.
+ */
+function diskReads(): { reads: number; bytes: number } | null {
+  try {
+    let reads = 0;
+    let bytes = 0;
+    for (const device of readdirSync("/sys/block")) {
+      if (/^(loop|ram|zram)/.test(device)) continue;
+      // Fields: reads completed, reads merged, sectors read (512 bytes each), …
+      const [completed, , sectors] = readFileSync(`/sys/block/${device}/stat`, "utf8").trim().split(/\s+/).map(Number);
+      reads += completed ?? 0;
+      bytes += (sectors ?? 0) * 512;
+    }
+    return { reads, bytes };
+  } catch {
+    return null;
+  }
 }
 
 /** A key for a seeded user, with the inbox scopes unless told otherwise. */
