@@ -214,6 +214,7 @@ try {
       if (!body.hasMore) break;
     }
   });
+  const diskAfter = diskReads();
   // Where the tail is: warm-up shows as early pages, noise as scattered ones.
   const slowest = pageTimes.map((took, page) => ({ took, page })).sort((a, b) => b.took - a.took).slice(0, 6);
   console.log(`slowest sync pages: ${slowest.map(({ took, page }) => `#${page} ${took.toFixed(1)} ms`).join(", ")}`);
@@ -228,7 +229,6 @@ try {
   // Whether the pass read from memory or from disk: the table next to
   // PostgreSQL's buffer pool, and what the machine's disks read meanwhile.
   const sizes = await db.query<{ table: string; buffers: string }>("select pg_size_pretty(pg_total_relation_size('messages')) as table, current_setting('shared_buffers') as buffers");
-  const diskAfter = diskReads();
   const diskNote = disk && diskAfter ? `; the disks read ${fmt(diskAfter.reads - disk.reads)} times (${fmt((diskAfter.bytes - disk.bytes) / 1e6)} MB) during the pass` : "";
   console.log(`messages and its indexes: ${sizes.rows[0]!.table}, shared_buffers ${sizes.rows[0]!.buffers}${diskNote}`);
   if (synced !== SYNC_ROWS) throw new Error(`synced ${synced} of ${SYNC_ROWS}`);
