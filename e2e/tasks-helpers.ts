@@ -12,6 +12,8 @@ export async function secondDevice(browser: Browser, testInfo: TestInfo): Promis
     deviceScaleFactor: use.deviceScaleFactor,
     userAgent: use.userAgent,
     storageState: use.storageState,
+    // As in tasks-sync.spec.ts, so that page.route sees this device's requests too.
+    serviceWorkers: "block",
   });
   const page = await context.newPage();
   guardPage(page);

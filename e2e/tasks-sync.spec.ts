@@ -2,6 +2,12 @@ import { expect, test } from "@playwright/test";
 import { guardPage, waitForShell } from "./helpers";
 import { openTask, openTasks, secondDevice, seedTask, taskRow } from "./tasks-helpers";
 
+// These tests cut connections with page.route. Playwright's routing can miss
+// a request that passes through a service worker, and its docs recommend
+// blocking workers wherever requests are intercepted. So the app's worker is
+// kept out of these tests; pwa.spec.ts tests the worker itself.
+test.use({ serviceWorkers: "block" });
+
 test.beforeEach(({ page }) => guardPage(page));
 
 // Two devices of one user: what one does shows up on the other through task:changed.
