@@ -47,7 +47,7 @@ export default defineConfig({
   // four browsers and two hubs took 11 s to load a page and timed tests out
   // (load average 20): two keep each page's time close to what a person sees.
   // On a later machine three were no quicker than two (8.2 min against 8.4):
-  // the specs' own time grew by a third, the browsers being most of the CPU.
+  // the specs' own time grew by a third, and the browsers used about half the CPU.
   workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
