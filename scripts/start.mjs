@@ -17,6 +17,10 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.log(`Build finished in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
-const server = spawn(bin("tsx"), [path.join(root, "server", "index.ts")], { cwd: root, stdio: "inherit", env });
+// node with tsx's loader, as the container image runs it, not the tsx CLI:
+// the CLI adds a process that SIGKILLs the server when it does not confirm a
+// forwarded signal within 30 ms, which a server busy with its embedded
+// database can miss, cutting the graceful shutdown short.
+const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], { cwd: root, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

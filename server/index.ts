@@ -253,8 +253,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  // Every signal, not just the first: one Ctrl-C reaches the server more than
+  // once (the terminal signals the whole process group, and `npm start` and
+  // tsx forward theirs), and a repeat with no listener would kill the process
+  // mid-drain. A repeat joins the shutdown under way, which ends by its own
+  // deadline (SHUTDOWN_TIMEOUT_MS); SIGKILL still stops it at once.
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -26,7 +26,7 @@ describe("the server process", () => {
     expect(await hub.stop("SIGTERM")).toBe(0);
   });
 
-  it("lets a slow request finish when SIGTERM arrives mid-request, then exits 0", async () => {
+  it("lets a slow request finish when SIGTERM arrives mid-request, through a repeated signal, then exits 0", async () => {
     const hub = await startHub({ DATA_DIR: tempDataDir() });
     started.push(hub);
     // A setup request whose body arrives slowly: it is in flight when the signal lands.
@@ -41,6 +41,14 @@ describe("the server process", () => {
       req.write(body.slice(0, 10));
       setTimeout(() => {
         hub.child.kill("SIGTERM");
+        // A signal can reach the server more than once (one Ctrl-C comes from the terminal and from
+        // `npm start`; an orchestrator may send SIGTERM again): each repeat must join the drain, not
+        // end the process under the request.
+        setTimeout(() => {
+          hub.child.kill("SIGTERM");
+          hub.child.kill("SIGINT");
+          hub.child.kill("SIGINT");
+        }, 200);
         setTimeout(() => req.end(body.slice(10)), 1500);
       }, 300);
     });
