@@ -4,7 +4,7 @@ import { messages } from "@/lib/db/schema/inbox";
 import { AppError } from "@/lib/http/errors";
 import { recordEvent, recordEvents } from "@/lib/jobs/outbox";
 import { publish } from "@/lib/realtime/publish";
-import { reservePositions } from "@/lib/sync/positions";
+import { lockPositions, reservePositions } from "@/lib/sync/positions";
 import { filterConditions, type Filter } from "@/lib/messages/list";
 import type { MessageView, Priority } from "@/lib/messages/schemas";
 import { messageColumns, toMessageView } from "@/lib/messages/view";
@@ -82,6 +82,8 @@ export async function markReadBulk(db: Database, userId: string, target: { ids: 
   let updated = 0;
   for (;;) {
     const changed = await db.transaction(async (tx) => {
+      // The counter before the rows, as every writer of the stream takes them (lib/sync).
+      await lockPositions(tx, userId, "messages");
       const targets = await tx
         .select({ id: messages.id })
         .from(messages)

@@ -8,7 +8,7 @@ import { startWorker, type JobRegistrar } from "@/lib/jobs/boss";
 import { recordEvents } from "@/lib/jobs/outbox";
 import { getLogger } from "@/lib/log/logger";
 import { publish } from "@/lib/realtime/publish";
-import { reservePositions } from "@/lib/sync/positions";
+import { lockPositions, reservePositions } from "@/lib/sync/positions";
 import { messageColumns, toSyncChange } from "@/lib/messages/view";
 
 /**
@@ -95,6 +95,8 @@ export async function applyRetention(db: Database, now: Date): Promise<Retention
 
 async function expireBatch(db: Database, userId: string, now: Date): Promise<number> {
   const expired = await db.transaction(async (tx) => {
+    // The counter before the rows, as every writer of the stream takes them (lib/sync).
+    await lockPositions(tx, userId, "messages");
     // A message's cutoff is its device's rule when there is one, else the user's.
     const targets = await tx.execute<{ id: string }>(sql`
       select m.id from ${messages} m

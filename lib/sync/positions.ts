@@ -20,3 +20,16 @@ export async function reservePositions(tx: Tx, userId: string, stream: SyncStrea
   const last = Number(result.rows[0]!.position);
   return last - count + 1;
 }
+
+/**
+ * Takes a user's counter row lock without reserving anything, for a writer
+ * that must lock existing rows before it knows how many positions it needs
+ * (a bulk change, a retention pass). Taken first, it keeps one lock order for
+ * every writer of the stream, the counter and then rows: a writer that locked
+ * rows and then waited for the counter would deadlock with a single change,
+ * which holds the counter while it updates its row. When the user has no
+ * counter row yet there is nothing of theirs to lock either.
+ */
+export async function lockPositions(tx: Tx, userId: string, stream: SyncStream): Promise<void> {
+  await tx.execute(sql`select 1 from change_counters where user_id = ${userId} and stream = ${stream} for update`);
+}

@@ -11,6 +11,7 @@ import { applyRetention, RETENTION_QUEUE, retentionJobs } from "@/lib/messages/r
 import { call } from "@/tests/helpers/http";
 import { makeUser } from "@/tests/helpers/factories";
 import { makeDevice, sms } from "@/tests/helpers/inbox";
+import { blockedBehind, changeUnderCounter, holdCounter, releaseHeldCounters } from "@/tests/helpers/locks";
 
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (now: Date, days: number) => new Date(now.getTime() - days * DAY).toISOString();
@@ -20,6 +21,8 @@ async function post(key: string, body: Record<string, unknown>): Promise<string>
   if (result.status !== 201) throw new Error(`${result.status} ${result.text}`);
   return result.body.message.id;
 }
+
+releaseHeldCounters();
 
 describe("retention", () => {
   it("stores the user's rule and per-device rules; another user's device is a 404", async () => {
@@ -132,5 +135,23 @@ describe("retention", () => {
     } finally {
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     }
+  });
+
+  // Lock order (tests/helpers/locks.ts): on PostgreSQL, where a pass and a change can wait on each other.
+  it.skipIf(inject("databaseKind") !== "postgres")("a retention pass waits for the counter before it locks any row, so a single change under the counter finishes", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    const old = "2020-01-01T00:00:00Z";
+    const ids = [await post(phone.key, sms({ body: "old one", receivedAt: old })), await post(phone.key, sms({ body: "old two", receivedAt: old }))];
+    expect((await call(putRetention, { method: "PUT", key: alice.key, body: { days: 30 } })).status).toBe(200);
+
+    const holder = await holdCounter(alice);
+    const pass = applyRetention(getDb(), new Date());
+    await blockedBehind(holder);
+    await changeUnderCounter(holder, ids[0]!);
+
+    const report = await pass;
+    expect(report.byUser.find((entry) => entry.userId === alice.user.id)).toEqual({ userId: alice.user.id, removed: 2 });
+    expect((await call(getMessage, { key: alice.key, params: { id: ids[0]! } })).status).toBe(404);
   });
 });
