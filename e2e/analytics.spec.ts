@@ -60,7 +60,13 @@ test("the seeded data shows up in the charts and their CSVs", async ({ page }) =
 
   await page.goto("/analytics/devices");
   await expectCharts(page, ["Devices"]);
-  await expect(page.getByRole("table", { name: "Devices and their sync lag" }).getByRole("row").filter({ hasText: seed.device })).toContainText("online");
+  const devices = page.getByRole("table", { name: "Devices and their sync lag" });
+  const deviceRow = devices.getByRole("row").filter({ hasText: seed.device });
+  await expect(deviceRow).toContainText("online");
+  // Its ten messages, and when the last of them arrived, by column.
+  const headings = await devices.getByRole("columnheader").allTextContents();
+  await expect(deviceRow.getByRole("cell").nth(headings.indexOf("Messages"))).toHaveText("10");
+  await expect(deviceRow.getByRole("cell").nth(headings.indexOf("Last message"))).not.toHaveText("never");
 
   const rooms = await (await page.request.get("/api/v1/analytics/rooms")).json();
   const mine = rooms.charts.messagesPerRoom.find((row: any) => row.room === seed.room);

@@ -124,25 +124,26 @@ export function DevicesAnalytics() {
                 label="Device status over time"
               />
             </ChartCard>
-            <Grid>
-              <ChartCard title="Sync lag per device" description="Minutes since the oldest message change the device has not acknowledged." csvHref={report.csv("syncLag")} empty={lagging.length === 0}>
-                <Chart kind="hbar" data={lagging} x="device" format={(v) => `${v} min`} series={[{ key: "lagMinutes", label: "Lag (min)", color: "#6366f1" }]} label="Sync lag per device" />
-              </ChartCard>
-              <ChartCard title="Devices" description="Status, last contact and sync position of each device." csvHref={report.csv("syncLag")} empty={data.charts.syncLag.length === 0}>
-                <DataTable
-                  label="Devices and their sync lag"
-                  rows={rows(data.charts.syncLag)}
-                  columns={[
-                    { key: "device", label: "Device" },
-                    { key: "user", label: "Owner" },
-                    { key: "status", label: "Status", format: (v) => <Badge tone={STATUS_TONE[String(v)] ?? "neutral"}>{String(v)}</Badge> },
-                    { key: "lastSeenAt", label: "Last seen", format: when },
-                    { key: "changesBehind", label: "Behind", numeric: true, format: (v) => (v === null ? "not syncing" : number(v as number)) },
-                    { key: "lagSeconds", label: "Lag", numeric: true, format: (v) => duration(v as number | null) },
-                  ]}
-                />
-              </ChartCard>
-            </Grid>
+            <ChartCard title="Sync lag per device" description="Minutes since the oldest message change the device has not acknowledged." csvHref={report.csv("syncLag")} empty={lagging.length === 0}>
+              <Chart kind="hbar" data={lagging} x="device" format={(v) => `${v} min`} series={[{ key: "lagMinutes", label: "Lag (min)", color: "#6366f1" }]} label="Sync lag per device" />
+            </ChartCard>
+            <ChartCard title="Devices" description="Status, last contact, messages and sync position of each device." csvHref={report.csv("syncLag")} empty={data.charts.syncLag.length === 0}>
+              <DataTable
+                label="Devices and their sync lag"
+                rows={rows(data.charts.syncLag)}
+                columns={[
+                  { key: "device", label: "Device" },
+                  { key: "user", label: "Owner" },
+                  { key: "status", label: "Status", format: (v) => <Badge tone={STATUS_TONE[String(v)] ?? "neutral"}>{String(v)}</Badge> },
+                  { key: "lastSeenAt", label: "Last seen", format: when },
+                  { key: "messages", label: "Messages", numeric: true, format: (v) => number(v as number) },
+                  { key: "lastMessageAt", label: "Last message", format: when },
+                  { key: "lastMessageType", label: "Type", format: (v) => (v === null ? "–" : String(v)) },
+                  { key: "changesBehind", label: "Behind", numeric: true, format: (v) => (v === null ? "not syncing" : number(v as number)) },
+                  { key: "lagSeconds", label: "Lag", numeric: true, format: (v) => duration(v as number | null) },
+                ]}
+              />
+            </ChartCard>
           </>
         );
       }}

@@ -348,6 +348,17 @@ describe("analytics", () => {
       expect(lag.dev_annpixel).toMatchObject({ status: "online", changesBehind: 1 });
       expect(Math.abs(lag.dev_annpixel.lagSeconds - (Date.now() - todayAt(15).getTime()) / 1000)).toBeLessThan(5);
       expect(lag.dev_bobphone).toMatchObject({ status: "offline", changesBehind: null, lagSeconds: null });
+      // Each device's live messages and its last one's time and type (not its content).
+      expect(lag.dev_annpixel).toMatchObject({ messages: 6, lastMessageAt: new Date(todayAt(15).getTime() - 1000).toISOString(), lastMessageType: "sms" });
+      expect(lag.dev_anntablet).toMatchObject({ messages: 2, lastMessageAt: new Date(at(D(1), "10:00:00").getTime() - 2000).toISOString(), lastMessageType: "sms" });
+      expect(lag.dev_bobphone).toMatchObject({ messages: 0, lastMessageAt: null, lastMessageType: null });
+      expect(JSON.stringify(body)).not.toContain("+15550001");
+      // A deleted message leaves the count (and is restored for the tests after this one).
+      const oneOfTablet = sql`id = (select min(id) from messages where device_id = 'dev_anntablet')`;
+      await getDb().execute(sql`update messages set deleted_at = now() where ${oneOfTablet}`);
+      const afterDelete = (await call(devicesRoute, { key: admin.key, query: { from: D(2), to: today } })).body;
+      await getDb().execute(sql`update messages set deleted_at = null where ${oneOfTablet}`);
+      expect(afterDelete.charts.syncLag.find((row: any) => row.deviceId === "dev_anntablet").messages).toBe(1);
       // Ann's tablet acknowledged position 4 of 8: the oldest change it lacks is position 5, ingested D-1 10:00.
       expect(lag.dev_anntablet).toMatchObject({ status: "stale", changesBehind: 4 });
       const expected = (Date.now() - at(D(1), "10:00:00").getTime()) / 1000;
