@@ -62,6 +62,34 @@ test("filtering by device and unread narrows the list and is kept in the URL", a
   await expect(rows).toHaveCount(1);
 });
 
+test("a thread opens as its conversation: every message with its thread key, whoever sent it", async ({ page, request }, testInfo) => {
+  const thread = unique(`family-${testInfo.project.name}-`);
+  const device = await registerDevice(request, unique(`Threads ${testInfo.project.name} `));
+  await postMessages(request, device, [
+    { sender: "+1 555 0102", body: "Yes, see you there", threadKey: thread },
+    { sender: "+1 555 0101", body: "A direct message, not in the group" },
+    { sender: "+1 555 0101", body: "Dinner at 7?", threadKey: thread },
+  ]);
+
+  await page.goto(`/inbox?device=${device.id}`);
+  await page.getByRole("group", { name: "View" }).getByRole("button", { name: "Threads" }).click();
+  const threads = page.getByRole("list", { name: "Threads" }).getByRole("listitem");
+  await expect(threads).toHaveCount(2);
+  await threads.filter({ hasText: thread }).getByRole("button").click();
+
+  await expect(page).toHaveURL(new RegExp(`thread=${thread}`));
+  await expect(page.getByText(`Conversation ${thread}`)).toBeVisible();
+  const rows = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("Yes, see you there");
+  await expect(rows.nth(1)).toContainText("Dinner at 7?");
+
+  // Back returns to the threads, still on this device.
+  await page.getByRole("button", { name: "Back to threads" }).click();
+  await expect(page.getByRole("list", { name: "Threads" }).getByRole("listitem")).toHaveCount(2);
+  expect(new URL(page.url()).searchParams.get("device")).toBe(device.id);
+});
+
 test("bulk selection marks three messages read", async ({ page, request }, testInfo) => {
   const tag = unique("bulk");
   const device = await registerDevice(request, unique(`Bulk ${testInfo.project.name} `));

@@ -18,6 +18,8 @@ export type InboxFilters = {
   read?: "true" | "false";
   tag?: string;
   priority?: string;
+  /** A conversation's key (lib/messages/threads). */
+  thread?: string;
   since?: string;
   until?: string;
   q?: string;

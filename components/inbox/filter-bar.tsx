@@ -59,11 +59,21 @@ export function InboxFilterBar({ filters, devices, view, onChange }: { filters: 
           </>
         ) : null}
         {active > 0 ? (
-          <button type="button" className="h-9 rounded-lg px-2 text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => onChange({ device: undefined, type: undefined, read: undefined, tag: undefined, priority: undefined, since: undefined, until: undefined, q: undefined })}>
+          <button type="button" className="h-9 rounded-lg px-2 text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => onChange({ device: undefined, type: undefined, read: undefined, tag: undefined, priority: undefined, thread: undefined, since: undefined, until: undefined, q: undefined })}>
             Clear filters
           </button>
         ) : null}
       </div>
+      {filters.thread && view === "messages" ? (
+        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+          <span>
+            Conversation <q className="font-medium text-slate-900 dark:text-slate-100">{filters.thread}</q>
+          </span>
+          <button type="button" className="font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => onChange({ thread: undefined, view: "threads" })}>
+            Back to threads
+          </button>
+        </div>
+      ) : null}
       {filters.q ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Results for <q className="font-medium text-slate-900 dark:text-slate-100">{filters.q}</q>

@@ -1,10 +1,10 @@
 import type { InboxFilters } from "@/lib/query-keys";
 
 /**
- * The inbox's filters live in the URL (?device=&type=&read=&tag=&priority=&since=&until=&q=),
+ * The inbox's filters live in the URL (?device=&type=&read=&tag=&priority=&thread=&since=&until=&q=),
  * so a filtered view can be bookmarked and shared, and back/forward walk through them.
  */
-export const FILTER_KEYS = ["device", "type", "read", "tag", "priority", "since", "until", "q"] as const;
+export const FILTER_KEYS = ["device", "type", "read", "tag", "priority", "thread", "since", "until", "q"] as const;
 
 export function filtersFromParams(params: URLSearchParams): InboxFilters {
   const filters: InboxFilters = {};
@@ -57,7 +57,7 @@ export function withFilters(current: URLSearchParams, changes: Partial<Record<(t
 
 /** Whether a message (fresh from a live event) belongs in a list with these filters; search results are refetched instead. */
 export function matchesFilters(
-  message: { deviceId: string | null; type: string; read: boolean; tags: string[]; priority: string; receivedAt: string },
+  message: { deviceId: string | null; type: string; read: boolean; tags: string[]; priority: string; sender: string; threadKey: string | null; receivedAt: string },
   filters: InboxFilters,
 ): boolean {
   if (filters.device && message.deviceId !== filters.device) return false;
@@ -65,6 +65,7 @@ export function matchesFilters(
   if (filters.read && String(message.read) !== filters.read) return false;
   if (filters.tag && !message.tags.includes(filters.tag.toLowerCase())) return false;
   if (filters.priority && message.priority !== filters.priority) return false;
+  if (filters.thread && (message.threadKey ?? message.sender) !== filters.thread) return false;
   const at = new Date(message.receivedAt).getTime();
   const since = filters.since ? dayBoundary(filters.since, false) : null;
   const until = filters.until ? dayBoundary(filters.until, true) : null;

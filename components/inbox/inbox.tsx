@@ -296,7 +296,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
       <InboxFilterBar filters={filters} devices={devices} view={view} onChange={(changes) => navigate(changes)} />
 
       {view === "threads" ? (
-        <ThreadList device={filters.device} deviceNames={deviceNames} onOpenThread={(key) => navigate({ view: undefined, q: key })} />
+        <ThreadList device={filters.device} deviceNames={deviceNames} onOpenThread={(key) => navigate({ view: undefined, thread: key, q: undefined }, "push")} />
       ) : (
         <Card className="relative overflow-hidden">
           <div className="flex min-h-12 flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 text-sm dark:border-slate-800">

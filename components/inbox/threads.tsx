@@ -44,7 +44,7 @@ export function ThreadList({ device, deviceNames, onOpenThread }: { device?: str
         <ul aria-label="Threads" className="divide-y divide-slate-100 dark:divide-slate-800">
           {threads.map((thread) => (
             <li key={thread.key}>
-              <button type="button" onClick={() => onOpenThread(thread.lastMessage.sender)} className="flex w-full items-start gap-3 px-4 py-3 text-left hover:bg-slate-50 dark:hover:bg-slate-800/40">
+              <button type="button" onClick={() => onOpenThread(thread.key)} className="flex w-full items-start gap-3 px-4 py-3 text-left hover:bg-slate-50 dark:hover:bg-slate-800/40">
                 <TypeIcon type={thread.lastMessage.type} className="mt-0.5 size-4 text-slate-500" />
                 <div className="min-w-0 flex-1">
                   <div className="flex items-center gap-2">

@@ -21,6 +21,8 @@ export type Filter = {
   read?: boolean;
   tag?: string[];
   priority?: Priority;
+  /** A conversation: its thread key, or its sender when the messages carry none (lib/messages/threads). */
+  thread?: string;
   q?: string;
   since?: Date;
   until?: Date;
@@ -54,6 +56,8 @@ export function filterConditions(userId: string, filter: Filter): SQL[] {
   if (filter.read !== undefined) conditions.push(filter.read ? isNotNull(messages.readAt) : isNull(messages.readAt));
   if (filter.tag && filter.tag.length > 0) conditions.push(sql`${messages.tags} @> ${sql.param(filter.tag)}::text[]`);
   if (filter.priority) conditions.push(eq(messages.priority, filter.priority));
+  // The expression of messages_thread_idx, so one conversation is an index range.
+  if (filter.thread) conditions.push(sql`coalesce(${messages.threadKey}, ${messages.sender}) = ${filter.thread}`);
   if (filter.since) conditions.push(gte(messages.receivedAt, filter.since));
   if (filter.until) conditions.push(lt(messages.receivedAt, filter.until));
   if (filter.q !== undefined) {

@@ -195,6 +195,12 @@ export const messageFilterSchema = z.object({
     .optional(),
   tag: oneOrMany(tagSchema).optional().meta({ description: "Messages holding every given tag." }),
   priority: prioritySchema.optional(),
+  thread: z
+    .string()
+    .min(1)
+    .max(320)
+    .optional()
+    .meta({ description: "Only one conversation: a thread's `key` from /api/v1/messages/threads (the messages' thread key, or their sender when they carry none)." }),
   q: z
     .string()
     .max(200)

@@ -164,6 +164,13 @@ describe("reading the inbox", () => {
     const rest = await call(threads, { key: alice.key, query: { limit: 2, cursor: result.body.nextCursor } });
     expect(rest.body.data.map((t: any) => t.key)).toEqual(["+4444"]);
     expect(rest.body.hasMore).toBe(false);
+
+    // A thread's key lists that conversation: by thread key across senders, or by sender without one.
+    expect((await list(alice, { thread: "family" })).data.map((m: any) => m.body)).toEqual(["group b", "group a"]);
+    expect((await list(alice, { thread: "+1111" })).data.map((m: any) => m.body)).toEqual(["two", "one"]);
+    expect((await list(alice, { thread: "+2222" })).data).toEqual([]);
+    expect((await list(alice, { thread: "family", read: "false" })).data).toHaveLength(2);
+    expect((await call(listMessages, { key: alice.key, query: { thread: "x".repeat(321) } })).status).toBe(422);
   });
 
   it("marks read and unread, singly and in bulk by filter", async () => {

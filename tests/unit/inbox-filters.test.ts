@@ -20,12 +20,16 @@ describe("inbox filters in the URL", () => {
   });
 
   it("decides whether a live message belongs in a filtered list", () => {
-    const message = { deviceId: "dev_1", type: "sms", read: false, tags: ["otp"], priority: "high", receivedAt: new Date().toISOString() };
+    const message = { deviceId: "dev_1", type: "sms", read: false, tags: ["otp"], priority: "high", sender: "+1555", threadKey: null, receivedAt: new Date().toISOString() };
     expect(matchesFilters(message, {})).toBe(true);
     expect(matchesFilters(message, { device: "dev_1", read: "false", tag: "OTP", priority: "high" })).toBe(true);
     expect(matchesFilters(message, { device: "dev_2" })).toBe(false);
     expect(matchesFilters(message, { read: "true" })).toBe(false);
     expect(matchesFilters(message, { until: "2000-01-01" })).toBe(false);
+    // A conversation is the thread key, or the sender without one.
+    expect(matchesFilters(message, { thread: "+1555" })).toBe(true);
+    expect(matchesFilters({ ...message, threadKey: "family" }, { thread: "+1555" })).toBe(false);
+    expect(matchesFilters({ ...message, threadKey: "family" }, { thread: "family" })).toBe(true);
   });
 });
 
