@@ -38,6 +38,16 @@ test("registering a device shows its key and QR code once, and the key forwards 
   await page.reload();
   await expect(row).toContainText("1 message");
   await expect(row).toContainText("online");
+  await expect(row).toContainText("Synced up to: not synced");
+
+  // The phone syncs and acknowledges its cursor: the row says how far it got.
+  const device = { authorization: `Bearer ${key}` };
+  const page1 = await request.get("/api/v1/sync/messages", { headers: device });
+  const { cursor, changes } = (await page1.json()) as { cursor: string; changes: unknown[] };
+  expect(changes).toHaveLength(1);
+  expect((await request.put("/api/v1/sync/status", { headers: device, data: { cursor } })).status()).toBe(200);
+  await page.reload();
+  await expect(row).toContainText(`Synced up to: just now (${cursor})`);
 
   // Rename, then revoke: the key stops working.
   await row.getByRole("button", { name: "Rename" }).click();
