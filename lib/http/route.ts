@@ -44,6 +44,12 @@ export type RouteOptions<B extends Schema | undefined, Q extends Schema | undefi
    * must not be enough.
    */
   sessionOnly?: boolean;
+  /**
+   * A device's API key may not call this route, whatever its scopes: account
+   * settings a phone has no business changing (its key sits in a forwarder
+   * app, sometimes in a URL), such as the retention rule that deletes messages.
+   */
+  refuseDeviceKeys?: boolean;
 };
 
 export type RouteContext<B, Q, P, A extends AuthMode> = {
@@ -118,6 +124,9 @@ async function resolveActor(req: Request, options: RouteOptions<Schema | undefin
   if (!actor) throw new AppError("unauthorized", "Sign in, or send an API key as 'Authorization: Bearer mh_…'", { headers: { "www-authenticate": 'Bearer realm="message-hub"' } });
   if (options.sessionOnly && actor.via !== "session") {
     throw new AppError("forbidden", "This route takes a signed-in browser session, not an API key");
+  }
+  if (options.refuseDeviceKeys && actor.deviceId) {
+    throw new AppError("forbidden", "A device's API key cannot change this setting; use your own session or API key");
   }
   if (options.auth === "device" && !actor.deviceId) {
     throw new AppError("forbidden", "This route takes a device's API key");

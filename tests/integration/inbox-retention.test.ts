@@ -40,6 +40,11 @@ describe("retention", () => {
     expect((await call(putRetention, { method: "PUT", key: alice.key, body: { devices: [{ deviceId: bobs.id, days: 1 }] } })).status).toBe(404);
     expect((await call(putRetention, { method: "PUT", key: alice.key, body: { days: 0 } })).status).toBe(422);
     expect((await call(getRetention, { key: bob.key })).body).toEqual({ days: null, devices: [] });
+    // A phone's key holds messages:write for ingest, but cannot set the rule that deletes messages.
+    const refused = await call(putRetention, { method: "PUT", key: phone.key, body: { days: 1 } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/device's API key/);
+    expect((await call(getRetention, { key: alice.key })).body).toEqual({ days: 60, devices: [] });
   });
 
   it("removes exactly the messages older than their rule, device rules overriding the user's", async () => {
