@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { POST as postMessages } from "@/app/api/v1/messages/route";
 import { DELETE as deleteMessage, PATCH as patchMessage } from "@/app/api/v1/messages/[id]/route";
 import { DELETE as markUnread, PUT as markRead } from "@/app/api/v1/messages/[id]/read/route";
@@ -9,6 +10,9 @@ import { GET as getDevice } from "@/app/api/v1/devices/[id]/route";
 import { call } from "@/tests/helpers/http";
 import { makeUser } from "@/tests/helpers/factories";
 import { makeDevice, sms } from "@/tests/helpers/inbox";
+import { blockedBehind, releaseHeldCounters } from "@/tests/helpers/locks";
+
+releaseHeldCounters();
 
 type Expected = { deleted: boolean; read: boolean; tags: string[]; priority: string };
 
@@ -98,6 +102,51 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
     const freshCursor = await drain(alice.key, undefined, 13, fresh, []);
     expect(freshCursor).toBe(cursor);
     expect(new Set(fresh.keys())).toEqual(new Set(committed.keys()));
+  });
+
+  // The same property, with the interleaving that would break it made certain rather than likely.
+  it.skipIf(inject("databaseKind") !== "postgres")("never lets a reader pass a change that commits late: a later writer waits for it", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    const first = ok(await call(postMessages, { key: phone.key, body: sms({ body: "first" }) })).body.message;
+    const start = ok(await call(syncMessages, { key: alice.key, query: {} })).body;
+    expect(start.changes.map((c: any) => c.id)).toEqual([first.id]);
+
+    // A writer takes the next position and inserts, as ingest does, but has not committed yet.
+    const slow = new pg.Client({ connectionString: inject("databaseUrl") });
+    await slow.connect();
+    try {
+      await slow.query("begin");
+      const reserved = await slow.query<{ position: string }>(
+        "update change_counters set position = position + 1 where user_id = $1 and stream = 'messages' returning position",
+        [alice.user.id],
+      );
+      const late = Number(reserved.rows[0]!.position);
+      expect(late).toBe(first.position + 1);
+      await slow.query(
+        `insert into messages (id, user_id, device_id, source, fingerprint, type, sender, body, received_at, change_position)
+         values ('msg_latecommit' || $1, $1, $2, 'api', 'fp-late-' || $1, 'sms', '+1555', 'late', now(), $3)`,
+        [alice.user.id, phone.id, late],
+      );
+
+      // A second writer starts after it: it waits for the first one's commit before it can take a position.
+      const after = call(postMessages, { key: phone.key, body: sms({ body: "after" }) });
+      await blockedBehind(slow);
+      // Meanwhile the reader finds nothing new, and its cursor stays where it was.
+      const meanwhile = ok(await call(syncMessages, { key: alice.key, query: { since: start.cursor } })).body;
+      expect(meanwhile).toEqual({ changes: [], cursor: start.cursor, hasMore: false });
+
+      await slow.query("commit");
+      const second = ok(await after).body.message;
+      expect(second.position).toBe(late + 1);
+      const next = ok(await call(syncMessages, { key: alice.key, query: { since: meanwhile.cursor } })).body;
+      expect(next.changes.map((c: any) => [c.body, c.position])).toEqual([
+        ["late", late],
+        ["after", late + 1],
+      ]);
+    } finally {
+      await slow.end();
+    }
   });
 
   it("pages from the beginning without since, filters by device, and reports an empty page at the head", async () => {
