@@ -40,11 +40,17 @@ test("registering a device shows its key and QR code once, and the key forwards 
   await expect(row).toContainText("online");
   await expect(row).toContainText("Synced up to: not synced");
 
-  // The phone syncs and acknowledges its cursor: the row says how far it got.
+  // The phone syncs its owner's messages to the end and acknowledges the cursor: the row says how far it got.
   const device = { authorization: `Bearer ${key}` };
-  const page1 = await request.get("/api/v1/sync/messages", { headers: device });
-  const { cursor, changes } = (await page1.json()) as { cursor: string; changes: unknown[] };
-  expect(changes).toHaveLength(1);
+  let cursor = "";
+  const bodies: string[] = [];
+  for (let more = true; more; ) {
+    const res = await request.get(`/api/v1/sync/messages?limit=500${cursor ? `&since=${cursor}` : ""}`, { headers: device });
+    const page = (await res.json()) as { cursor: string; hasMore: boolean; changes: { body: string }[] };
+    bodies.push(...page.changes.map((change) => change.body));
+    ({ cursor, hasMore: more } = page);
+  }
+  expect(bodies).toContain("hello from the new phone");
   expect((await request.put("/api/v1/sync/status", { headers: device, data: { cursor } })).status()).toBe(200);
   await page.reload();
   await expect(row).toContainText(`Synced up to: just now (${cursor})`);
