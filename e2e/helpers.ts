@@ -3,10 +3,10 @@ import { expect, type APIRequestContext, type Browser, type BrowserContext, type
 /*
  * Locating fields: prefer getByRole (it skips hidden elements) to getByLabel
  * for the first interaction after a page load. A section streams in inside
- * its loading boundary, and when the shell re-renders before that boundary
- * has hydrated, React renders it again on the client while the hidden
- * server-rendered copy is still in the document; getByLabel then finds both
- * and fails strict mode (seen on /admin/audit and /settings/phone-numbers).
+ * its loading boundary, and for a moment after the load event the document
+ * can hold a hidden server-rendered copy of it beside the rendered one (a
+ * server-made id beside a client-made one); getByLabel then finds both and
+ * fails strict mode (seen on /admin/audit and /settings/phone-numbers).
  */
 
 export const ADMIN = { email: "admin@example.test", password: "correct horse battery", name: "Ada Admin" };
