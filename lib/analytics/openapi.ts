@@ -19,7 +19,7 @@ function section(path: string, summary: string, charts: string): ApiOperation {
 
 export const analyticsOperations: ApiOperation[] = [
   section("messages", "Messages per day by type and device, top senders, ingest latency, unread backlog", "perDay, byType, byDevice, topSenders, ingestLatency, unreadByAge, unreadByUser"),
-  section("devices", "Devices online, stale and offline over time; sync lag per device", "status, syncLag"),
+  section("devices", "Devices online, stale and offline over time; per device its sync lag, message count and last message time and type", "status, syncLag"),
   section("rooms", "Incidents opened and resolved per week, time to resolve by severity, messages and participants", "incidentsPerWeek, timeToResolve, messagesPerRoom, activeParticipants"),
   section("tasks", "Tasks created vs completed per week, completion rate, overdue trend, on-time rate per assignee", "perWeek, overdue, onTimeByAssignee"),
   section("users", "Daily and weekly active users, sign-ins, most active users", "activeUsers, signIns, mostActive"),

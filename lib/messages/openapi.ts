@@ -226,7 +226,7 @@ export const messageOperations: ApiOperation[] = [
     path: "/api/v1/settings/retention",
     tag: "Settings",
     summary: "Set or clear retention rules",
-    description: "A scheduled job (RETENTION_SCHEDULE) deletes messages older than the rule; sync clients receive tombstones.",
+    description: "A scheduled job (RETENTION_SCHEDULE) deletes messages older than the rule; sync clients receive tombstones. A device's API key is refused (403) whatever its scopes.",
     auth: "user",
     scopes: ["messages:write"],
     body: putRetentionSchema,
