@@ -176,7 +176,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
 
   const setRead = useMutation({
     mutationFn: async ({ ids, read }: { ids: string[]; read: boolean }) => {
-      if (read && ids.length > 1) await apiFetch("/api/v1/messages/read", { body: { ids } });
+      if (ids.length > 1) await apiFetch(read ? "/api/v1/messages/read" : "/api/v1/messages/unread", { body: { ids } });
       else await Promise.all(ids.map((id) => apiFetch(`/api/v1/messages/${encodeURIComponent(id)}/read`, { method: read ? "PUT" : "DELETE" })));
       return { ids, read };
     },

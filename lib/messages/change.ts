@@ -71,14 +71,29 @@ export async function deleteMessage(db: Database, userId: string, id: string): P
 
 const BULK_BATCH = 1000;
 
+export type BulkTarget = { ids: string[] } | { filter: Filter };
+
+/** Marks messages read in bulk; see setReadBulk. */
+export function markReadBulk(db: Database, userId: string, target: BulkTarget): Promise<{ updated: number }> {
+  return setReadBulk(db, userId, target, true);
+}
+
+/** Marks messages unread in bulk; see setReadBulk. */
+export function markUnreadBulk(db: Database, userId: string, target: BulkTarget): Promise<{ updated: number }> {
+  return setReadBulk(db, userId, target, false);
+}
+
 /**
- * Marks messages read in bulk, by ids (at most 500) or by filter (any
- * number). Works in batches of 1000 rows, one short transaction each, so a
- * large filter never holds the user's position counter for long.
+ * Marks messages read or unread in bulk, by ids (at most 500) or by filter
+ * (any number). Only rows whose state changes are touched, so each gets one
+ * new position and one event. Works in batches of 1000 rows, one short
+ * transaction each, so a large filter never holds the user's position
+ * counter for long.
  */
-export async function markReadBulk(db: Database, userId: string, target: { ids: string[] } | { filter: Filter }): Promise<{ updated: number }> {
+async function setReadBulk(db: Database, userId: string, target: BulkTarget, read: boolean): Promise<{ updated: number }> {
   const conditions = "ids" in target ? [eq(messages.userId, userId), isNull(messages.deletedAt), inArray(messages.id, target.ids)] : filterConditions(userId, target.filter);
-  conditions.push(isNull(messages.readAt));
+  conditions.push(read ? isNull(messages.readAt) : isNotNull(messages.readAt));
+  const change: ChangeKind = read ? "read" : "unread";
   let updated = 0;
   for (;;) {
     const changed = await db.transaction(async (tx) => {
@@ -97,17 +112,17 @@ export async function markReadBulk(db: Database, userId: string, target: { ids: 
       const positions = ids.map((_, index) => first + index);
       const rows = await tx
         .update(messages)
-        .set({ readAt: sql`now()`, updatedAt: sql`now()`, changePosition: sql`v.position` })
+        .set({ readAt: read ? sql`now()` : null, updatedAt: sql`now()`, changePosition: sql`v.position` })
         .from(sql`unnest(${sql.param(ids)}::text[], ${sql.param(positions)}::bigint[]) as v(id, position)`)
         .where(and(eq(messages.userId, userId), sql`${messages.id} = v.id`))
         .returning(messageColumns);
       await recordEvents(
         tx,
-        rows.map((row) => ({ type: "message.updated", userId, data: { messageId: row.id, change: "read", position: row.changePosition } })),
+        rows.map((row) => ({ type: "message.updated", userId, data: { messageId: row.id, change, position: row.changePosition } })),
       );
       return rows;
     });
-    for (const row of changed) publishUpdate(userId, toMessageView(row), "read");
+    for (const row of changed) publishUpdate(userId, toMessageView(row), change);
     updated += changed.length;
     if (changed.length < BULK_BATCH || "ids" in target) break;
   }

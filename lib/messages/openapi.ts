@@ -99,6 +99,16 @@ export const messageOperations: ApiOperation[] = [
     body: bulkReadSchema,
     responses: { 200: { description: "How many messages changed", schema: bulkReadResultSchema } },
   },
+  {
+    method: "post",
+    path: "/api/v1/messages/unread",
+    tag: "Messages",
+    summary: "Mark messages unread in bulk, by ids or by filter",
+    auth: "user",
+    scopes: ["messages:write"],
+    body: bulkReadSchema,
+    responses: { 200: { description: "How many messages changed", schema: bulkReadResultSchema } },
+  },
   { method: "get", path: "/api/v1/messages/{id}", tag: "Messages", summary: "One message", auth: "user", scopes: ["messages:read"], params: idParams, responses: { 200: { description: "The message", schema: messageResponse } } },
   {
     method: "patch",

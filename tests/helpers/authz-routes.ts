@@ -135,6 +135,7 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   "PUT /api/v1/messages/{id}/read": { auth: "user", scopes: ["messages:write"], resource: "message" },
   "DELETE /api/v1/messages/{id}/read": { auth: "user", scopes: ["messages:write"], resource: "message" },
   "POST /api/v1/messages/read": { auth: "user", scopes: ["messages:write"] },
+  "POST /api/v1/messages/unread": { auth: "user", scopes: ["messages:write"] },
   "GET /api/v1/messages/threads": { auth: "user", scopes: ["messages:read"] },
   "GET /api/v1/messages/export": { auth: "user", scopes: ["messages:read"] },
   "POST /api/v1/ingest/smsgate": { auth: "device", scopes: ["messages:write"] },

@@ -3,6 +3,7 @@ import { GET as listMessages, POST as postMessages } from "@/app/api/v1/messages
 import { DELETE as deleteMessage, GET as getMessage, PATCH as patchMessage } from "@/app/api/v1/messages/[id]/route";
 import { DELETE as markUnread, PUT as markRead } from "@/app/api/v1/messages/[id]/read/route";
 import { POST as bulkRead } from "@/app/api/v1/messages/read/route";
+import { POST as bulkUnread } from "@/app/api/v1/messages/unread/route";
 import { GET as threads } from "@/app/api/v1/messages/threads/route";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -199,6 +200,34 @@ describe("reading the inbox", () => {
     expect((await call(bulkRead, { key: alice.key, body: {} })).status).toBe(422);
   });
 
+  it("marks unread in bulk by ids and by filter, counting only the messages that change", async () => {
+    const alice = await makeUser();
+    const phone = await makeDevice(alice);
+    const m1 = await post(phone.key, sms({ body: "one" }));
+    const m2 = await post(phone.key, sms({ body: "two", tags: ["promo"] }));
+    const m3 = await post(alice.key, sms({ body: "three", tags: ["promo"] }));
+    const m4 = await post(alice.key, sms({ body: "four" }));
+    expect((await call(bulkRead, { key: alice.key, body: { filter: {} } })).body).toEqual({ updated: 4 });
+
+    const byIds = await call(bulkUnread, { key: alice.key, body: { ids: [m1.id, m4.id, "msg_unknown"] } });
+    expect(byIds.status).toBe(200);
+    expect(byIds.body).toEqual({ updated: 2 });
+    // Already unread: nothing changes.
+    expect((await call(bulkUnread, { key: alice.key, body: { ids: [m1.id] } })).body).toEqual({ updated: 0 });
+    expect((await list(alice, { read: "false" })).data.map((m: any) => m.body)).toEqual(["four", "one"]);
+    const one = (await call(getMessage, { key: alice.key, params: { id: m1.id } })).body.message;
+    expect(one).toMatchObject({ read: false, readAt: null });
+    expect(one.position).toBeGreaterThan(m1.position);
+
+    const byFilter = await call(bulkUnread, { key: alice.key, body: { filter: { tag: ["promo"], device: phone.id } } });
+    expect(byFilter.body).toEqual({ updated: 1 });
+    expect((await call(getMessage, { key: alice.key, params: { id: m2.id } })).body.message.read).toBe(false);
+    expect((await call(getMessage, { key: alice.key, params: { id: m3.id } })).body.message.read).toBe(true);
+    expect((await call(bulkUnread, { key: alice.key, body: { filter: {} } })).body).toEqual({ updated: 1 });
+    expect((await list(alice, { read: "true" })).data).toEqual([]);
+    expect((await call(bulkUnread, { key: alice.key, body: { ids: [], filter: {} } })).status).toBe(422);
+  });
+
   it("changes tags and priority, and soft-deletes", async () => {
     const alice = await makeUser();
     const message = await post(alice.key, sms({ tags: ["a"] }));
@@ -232,10 +261,13 @@ describe("reading the inbox", () => {
     }
     expect((await call(bulkRead, { key: bob.key, body: { ids: [message.id] } })).body).toEqual({ updated: 0 });
     expect((await call(bulkRead, { key: bob.key, body: { filter: {} } })).body).toEqual({ updated: 0 });
+    const readByAlice = (await call(markRead, { method: "PUT", key: alice.key, params: { id: message.id } })).body.message;
+    expect((await call(bulkUnread, { key: bob.key, body: { ids: [message.id] } })).body).toEqual({ updated: 0 });
+    expect((await call(bulkUnread, { key: bob.key, body: { filter: {} } })).body).toEqual({ updated: 0 });
     expect((await call(listMessages, { key: bob.key, query: { q: "private" } })).body.data).toEqual([]);
     expect((await call(threads, { key: bob.key })).body.data).toEqual([]);
     const mine = await call(getMessage, { key: alice.key, params: { id: message.id } });
-    expect(mine.body.message).toMatchObject({ read: false, priority: "normal", deletedAt: null, position: message.position });
+    expect(mine.body.message).toMatchObject({ read: true, priority: "normal", deletedAt: null, position: readByAlice.position });
   });
 
   describe("realtime", () => {
@@ -257,6 +289,10 @@ describe("reading the inbox", () => {
         const readEvent = nextEvent<any>(socket, "hub:message:updated");
         const read = await call(markRead, { method: "PUT", key: alice.key, params: { id: message.id } });
         expect(await readEvent).toMatchObject({ change: "read", position: read.body.message.position, message: { id: message.id, read: true, deleted: false } });
+        const unreadEvent = nextEvent<any>(socket, "hub:message:updated");
+        await call(bulkUnread, { key: alice.key, body: { ids: [message.id] } });
+        const unread = (await call(getMessage, { key: alice.key, params: { id: message.id } })).body.message;
+        expect(await unreadEvent).toMatchObject({ change: "unread", position: unread.position, message: { id: message.id, read: false, readAt: null } });
         const deleteEvent = nextEvent<any>(socket, "hub:message:updated");
         await call(deleteMessage, { method: "DELETE", key: alice.key, params: { id: message.id } });
         expect(await deleteEvent).toMatchObject({ change: "deleted", message: { id: message.id, deleted: true } });

@@ -4,6 +4,7 @@ import { POST as postMessages } from "@/app/api/v1/messages/route";
 import { DELETE as deleteMessage, PATCH as patchMessage } from "@/app/api/v1/messages/[id]/route";
 import { DELETE as markUnread, PUT as markRead } from "@/app/api/v1/messages/[id]/read/route";
 import { POST as bulkRead } from "@/app/api/v1/messages/read/route";
+import { POST as bulkUnread } from "@/app/api/v1/messages/unread/route";
 import { GET as syncMessages } from "@/app/api/v1/sync/messages/route";
 import { GET as getStatus, PUT as putStatus } from "@/app/api/v1/sync/status/route";
 import { GET as getDevice } from "@/app/api/v1/devices/[id]/route";
@@ -182,7 +183,7 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
     expect((await call(syncMessages, { key: alice.key, query: { limit: 0 } })).status).toBe(422);
   });
 
-  it("shows a message again with its new state after each change, and a bulk read as one change per message", async () => {
+  it("shows a message again with its new state after each change, and a bulk read or unread as one change per message", async () => {
     const alice = await makeUser();
     const posted = await call(postMessages, { key: alice.key, body: { messages: [sms(), sms(), sms()] } });
     const ids = posted.body.results.map((r: any) => r.id);
@@ -197,6 +198,15 @@ describe("inbox sync: GET /api/v1/sync/messages", () => {
       [ids[0], true, false],
       [ids[1], true, false],
       [ids[2], false, true],
+    ]);
+    // A bulk unread moves the message past the delete: a client syncing from
+    // the start sees it once, in its latest state.
+    expect((await call(bulkUnread, { key: alice.key, body: { ids: [ids[0], ids[2]] } })).body).toEqual({ updated: 1 });
+    const after = (await call(syncMessages, { key: alice.key, query: { since: start } })).body.changes;
+    expect(after.map((c: any) => [c.id, c.read, c.deleted])).toEqual([
+      [ids[1], true, false],
+      [ids[2], false, true],
+      [ids[0], false, false],
     ]);
   });
 
