@@ -11,8 +11,8 @@ import { block, longTime, shortTime } from "../output.mjs";
 import { formatBytes, progressBar, withSpinner } from "../progress.mjs";
 
 /**
- * The inbox: list, show, mark read, tag and export messages
- * (GET/PATCH /api/v1/messages…, POST /api/v1/messages/read,
+ * The inbox: list, show, mark read or unread, tag and export messages
+ * (GET/PATCH /api/v1/messages…, POST /api/v1/messages/read and /unread,
  * GET /api/v1/messages/export).
  */
 
@@ -156,69 +156,8 @@ export function registerMessages(program) {
       }),
     );
 
-  filterOptions(
-    program
-      .command("mark-read")
-      .description("mark messages read: by id, or every match of a filter with --all")
-      .argument("[ids...]", "message ids (msg_…)")
-      .option("-a, --all", "every unread message matching the filters (all of them without filters)"),
-  )
-    .addHelpText(
-      "after",
-      examples("message-hub mark-read msg_01j9… msg_01j8…", "message-hub mark-read --all --device dev_01j9…", "message-hub mark-read --all --type notification --until yesterday"),
-    )
-    .action(
-      action(async (ctx, opts, ids) => {
-        /** @type {string[]} */
-        const list = ids ?? [];
-        const filtering = Boolean(opts.device || opts.type || opts.tag || opts.since || opts.until);
-        if (opts.all && list.length > 0) throw new UsageError("Give message ids or --all, not both.");
-        if (!opts.all && list.length === 0) throw new UsageError("Which messages? Give their ids, or --all (with filters such as --device).");
-        if (!opts.all && filtering) throw new UsageError("--device, --type, --tag, --since and --until go with --all.");
-        const api = ctx.api();
-        if (opts.all) {
-          const { device, type, tag, since, until } = filterQuery(opts);
-          /** @type {Record<string, unknown>} */
-          const filter = { device, type, tag, since, until };
-          for (const key of Object.keys(filter)) if (filter[key] === undefined) delete filter[key];
-          /** @type {{ updated: number }} */
-          const result = await withSpinner("Marking messages read", () => api.request("POST", "/api/v1/messages/read", { body: { filter }, timeoutMs: 600_000 }));
-          if (ctx.json) return ctx.printJson(result);
-          ctx.print(`Marked ${result.updated} ${result.updated === 1 ? "message" : "messages"} read.`);
-          return;
-        }
-        // One PUT per id: it is idempotent and says 404 for an id that is not
-        // the caller's, which the bulk route (a count) cannot.
-        const bar = list.length > 10 ? progressBar("Marking read", { total: list.length }) : undefined;
-        /** @type {string[]} */
-        const missing = [];
-        /** @type {string[]} */
-        const marked = [];
-        let done = 0;
-        const queue = [...new Set(list)];
-        const worker = async () => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            try {
-              await api.put(`/api/v1/messages/${segment(id)}/read`);
-              marked.push(id);
-            } catch (error) {
-              if (error instanceof ApiError && error.status === 404) missing.push(id);
-              else throw error;
-            } finally {
-              bar?.set(++done);
-            }
-          }
-        };
-        try {
-          await Promise.all([worker(), worker(), worker(), worker()]);
-        } finally {
-          bar?.stop();
-        }
-        if (ctx.json) ctx.printJson({ marked, notFound: missing });
-        else if (marked.length > 0) ctx.print(`Marked ${marked.length} ${marked.length === 1 ? "message" : "messages"} read.`);
-        if (missing.length > 0) throw new CliError(`No message ${missing.join(", ")} (not found, deleted, or not yours).`, { exitCode: EXIT.notFound });
-      }),
-    );
+  registerMark(program, true);
+  registerMark(program, false);
 
   program
     .command("tag")
@@ -376,4 +315,80 @@ export function recordCounter(format) {
     records: () => count,
     complete: () => closed && depth === 0,
   };
+}
+
+/**
+ * mark-read and mark-unread: by ids, one PUT or DELETE per id, or every
+ * match of the filters with --all, one bulk POST.
+ * @param {import("commander").Command} program
+ * @param {boolean} read
+ */
+function registerMark(program, read) {
+  const state = read ? "read" : "unread";
+  const name = `mark-${state}`;
+  const filtered = read ? "unread" : "read";
+  filterOptions(
+    program
+      .command(name)
+      .description(`mark messages ${state}: by id, or every match of a filter with --all`)
+      .argument("[ids...]", "message ids (msg_…)")
+      .option("-a, --all", `every ${filtered} message matching the filters (all of them without filters)`),
+  )
+    .addHelpText(
+      "after",
+      examples(`message-hub ${name} msg_01j9… msg_01j8…`, `message-hub ${name} --all --device dev_01j9…`, `message-hub ${name} --all --type notification --until yesterday`),
+    )
+    .action(
+      action(async (ctx, opts, ids) => {
+        /** @type {string[]} */
+        const list = ids ?? [];
+        const filtering = Boolean(opts.device || opts.type || opts.tag || opts.since || opts.until);
+        if (opts.all && list.length > 0) throw new UsageError("Give message ids or --all, not both.");
+        if (!opts.all && list.length === 0) throw new UsageError("Which messages? Give their ids, or --all (with filters such as --device).");
+        if (!opts.all && filtering) throw new UsageError("--device, --type, --tag, --since and --until go with --all.");
+        const api = ctx.api();
+        const counted = (/** @type {number} */ n) => `Marked ${n} ${n === 1 ? "message" : "messages"} ${state}.`;
+        if (opts.all) {
+          const { device, type, tag, since, until } = filterQuery(opts);
+          /** @type {Record<string, unknown>} */
+          const filter = { device, type, tag, since, until };
+          for (const key of Object.keys(filter)) if (filter[key] === undefined) delete filter[key];
+          /** @type {{ updated: number }} */
+          const result = await withSpinner(`Marking messages ${state}`, () => api.request("POST", `/api/v1/messages/${state}`, { body: { filter }, timeoutMs: 600_000 }));
+          if (ctx.json) return ctx.printJson(result);
+          ctx.print(counted(result.updated));
+          return;
+        }
+        // One request per id: it is idempotent and says 404 for an id that
+        // is not the caller's, which the bulk route (a count) cannot.
+        const bar = list.length > 10 ? progressBar(`Marking ${state}`, { total: list.length }) : undefined;
+        /** @type {string[]} */
+        const missing = [];
+        /** @type {string[]} */
+        const marked = [];
+        let done = 0;
+        const queue = [...new Set(list)];
+        const worker = async () => {
+          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+            try {
+              await api.request(read ? "PUT" : "DELETE", `/api/v1/messages/${segment(id)}/read`);
+              marked.push(id);
+            } catch (error) {
+              if (error instanceof ApiError && error.status === 404) missing.push(id);
+              else throw error;
+            } finally {
+              bar?.set(++done);
+            }
+          }
+        };
+        try {
+          await Promise.all([worker(), worker(), worker(), worker()]);
+        } finally {
+          bar?.stop();
+        }
+        if (ctx.json) ctx.printJson({ marked, notFound: missing });
+        else if (marked.length > 0) ctx.print(counted(marked.length));
+        if (missing.length > 0) throw new CliError(`No message ${missing.join(", ")} (not found, deleted, or not yours).`, { exitCode: EXIT.notFound });
+      }),
+    );
 }

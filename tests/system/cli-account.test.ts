@@ -472,7 +472,7 @@ describe("help and completion", () => {
     const tree = JSON.parse((await cli(["completion", "bash", "--json"], { env: env() })).stdout);
     const paths: string[] = tree.commands.map((node: { path: string }) => node.path).filter((p: string) => p && p !== "inbox" && !p.startsWith("inbox "));
     expect(paths).toEqual(
-      expect.arrayContaining(["login", "logout", "whoami", "config list", "config get", "config set", "messages", "messages list", "messages show", "mark-read", "tag", "export", "tail", "devices", "devices register", "devices revoke", "rooms", "rooms open", "rooms status", "rooms say", "rooms tail", "tasks", "tasks add", "tasks done", "tasks edit", "keys", "keys create", "keys revoke", "completion"]),
+      expect.arrayContaining(["login", "logout", "whoami", "config list", "config get", "config set", "messages", "messages list", "messages show", "mark-read", "mark-unread", "tag", "export", "tail", "devices", "devices register", "devices revoke", "rooms", "rooms open", "rooms status", "rooms say", "rooms tail", "tasks", "tasks add", "tasks done", "tasks edit", "keys", "keys create", "keys revoke", "completion"]),
     );
     // Four at a time: the machine is shared.
     const helps: Awaited<ReturnType<typeof cli>>[] = [];

@@ -7,9 +7,10 @@ import { CLI_BIN, cli, cliEnv, cliHome, cuttableProxy, startCli, startCliHub, ty
 /**
  * The inbox from the CLI against a real server: devices (register with key
  * and QR code, list with status, revoke), messages posted by a device and
- * read back (table, --json, filters, show, tags, mark-read), export to a
- * file with constant memory, and `tail` receiving a device's message live,
- * then resuming after a network drop without missing any.
+ * read back (table, --json, filters, show, tags, mark-read and
+ * mark-unread), export to a file with constant memory, and `tail` receiving
+ * a device's message live, then resuming after a network drop without
+ * missing any.
  */
 
 let hub: CliHub;
@@ -209,6 +210,29 @@ describe("messages", () => {
     expect(table.stdout.split("\n").slice(1, -1).every((line) => /^ {3}msg_/.test(line))).toBe(true);
     expect((await run("mark-read")).code).toBe(2);
     expect((await run("mark-read", "--device", tablet.id)).code).toBe(2);
+  });
+
+  it("mark-unread by ids and --all for a device undoes mark-read, and counts only what changed", async () => {
+    const a = ids["Your code is 771 204"]!;
+    const result = await run("mark-unread", a, a);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("Marked 1 message unread.\n");
+    expect((await json("messages", "--unread")).data.map((m: any) => m.id)).toEqual([a]);
+
+    const everything = (await json("messages", "--limit", "500")).data;
+    const onTablet = everything.filter((m: any) => m.deviceId === tablet.id);
+    expect(onTablet.length).toBeGreaterThan(0);
+    const tabletRead = onTablet.filter((m: any) => m.id !== a).length;
+    expect((await json("mark-unread", "--all", "--device", tablet.id)).updated).toBe(tabletRead);
+    const unread = (await json("messages", "--unread", "--limit", "500")).data.map((m: any) => m.id).sort();
+    expect(unread).toEqual([a, ...onTablet.map((m: any) => m.id)].filter((id, index, all) => all.indexOf(id) === index).sort());
+
+    expect((await json("mark-unread", "--all")).updated).toBe(everything.length - unread.length);
+    expect((await json("messages", "--unread", "--limit", "500")).data).toHaveLength(everything.length);
+    expect((await run("mark-unread", "msg_00000000000000000000000000")).code).toBe(4);
+    expect((await run("mark-unread")).code).toBe(2);
+    // Leave the inbox read, as the tests below found it.
+    expect((await json("mark-read", "--all")).updated).toBe(everything.length);
   });
 });
 
