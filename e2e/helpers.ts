@@ -77,10 +77,31 @@ export async function signInViaPage(page: Page, email: string, password: string)
   await submit.click();
 }
 
-/** Another person's own browser at this project's size, signed in as them (no session shared with the admin's). */
-export async function memberBrowser(browser: Browser, testInfo: TestInfo, email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+/** A member created the way an admin adds people: an invite, accepted. Returns their id. */
+export async function inviteMember(request: APIRequestContext, member: { email: string; name: string; password: string; timezone?: string }): Promise<string> {
+  const headers = await sameOriginHeaders(request);
+  const invite = await request.post("/api/v1/admin/invites", { data: { email: member.email, role: "member" }, headers });
+  expect(invite.status()).toBe(201);
+  const { token } = (await invite.json()) as { token: string };
+  const accepted = await request.post(`/api/v1/invites/${token}/accept`, { data: { name: member.name, password: member.password, timezone: member.timezone }, headers });
+  expect(accepted.status()).toBe(201);
+  return ((await accepted.json()) as { user: { id: string } }).user.id;
+}
+
+/**
+ * Another person's own browser at this project's size, signed in as them (no
+ * session shared with the admin's). `timezoneId` and `locale` set the
+ * browser's zone and language.
+ */
+export async function memberBrowser(
+  browser: Browser,
+  testInfo: TestInfo,
+  email: string,
+  password: string,
+  options: { timezoneId?: string; locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
-  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
+  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] }, ...options });
   const page = await context.newPage();
   guardPage(page);
   await page.goto("/sign-in");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DESKTOP_ONLY, guardPage, sameOriginHeaders } from "./helpers";
+import { DESKTOP_ONLY, guardPage, inviteMember, memberBrowser, sameOriginHeaders } from "./helpers";
 import { postMessages, registerDevice, unique } from "./inbox-seed";
 
 test.beforeEach(({ page }) => guardPage(page));
@@ -90,7 +90,7 @@ test("a thread opens as its conversation: every message with its thread key, who
   expect(new URL(page.url()).searchParams.get("device")).toBe(device.id);
 });
 
-test("bulk selection marks three messages read", async ({ page, request }, testInfo) => {
+test("bulk selection marks three messages read, then two unread in one request", async ({ page, request }, testInfo) => {
   const tag = unique("bulk");
   const device = await registerDevice(request, unique(`Bulk ${testInfo.project.name} `));
   await postMessages(request, device, [1, 2, 3].map((n) => ({ sender: `Sender ${n}`, body: `Bulk message ${n}`, tags: [tag] })));
@@ -107,6 +107,16 @@ test("bulk selection marks three messages read", async ({ page, request }, testI
 
   const res = await request.get(`/api/v1/messages?tag=${tag}&read=false`);
   expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
+
+  for (const n of [1, 3]) await page.getByRole("checkbox", { name: `Select message from Sender ${n}` }).check();
+  await expect(toolbar).toContainText("2 selected");
+  const bulkUnread = page.waitForResponse((response) => response.url().endsWith("/api/v1/messages/unread") && response.request().method() === "POST");
+  await toolbar.getByRole("button", { name: "Mark unread", exact: true }).click();
+  expect(await (await bulkUnread).json()).toEqual({ updated: 2 });
+  await expect(toolbar).toBeHidden();
+  await expect(page.locator("[data-unread]")).toHaveCount(2);
+  const unread = (await (await request.get(`/api/v1/messages?tag=${tag}&read=false`)).json()) as { data: { sender: string }[] };
+  expect(unread.data.map((message) => message.sender).sort()).toEqual(["Sender 1", "Sender 3"]);
 });
 
 test("keyboard: j/k move, e marks read, Enter opens the message", { tag: DESKTOP_ONLY }, async ({ page, request }, testInfo) => {
@@ -184,4 +194,38 @@ test("dark mode renders the inbox dark", async ({ page, request }, testInfo) => 
     return 255;
   });
   expect(luminance).toBeLessThan(60);
+});
+
+test("a message's times are shown in the viewer's time zone, and follow it when they change it", async ({ request, browser }, testInfo) => {
+  const stamp = unique(testInfo.project.name);
+  const email = `zone-${stamp}@example.test`;
+  const password = "time zone password 123";
+  await inviteMember(request, { email, name: `Zoe ${stamp}`, password, timezone: "Asia/Tokyo" });
+  // The browser is in a third zone, so only the viewer's own setting can give these times.
+  const { context, page } = await memberBrowser(browser, testInfo, email, password, { timezoneId: "Pacific/Auckland", locale: "en-US" });
+  try {
+    const device = await registerDevice(context.request, "Zoe's phone");
+    // 15:00 UTC: midnight the next day in Tokyo, 7 am the same day in Los Angeles.
+    await postMessages(context.request, device, [{ sender: "Night shift", body: "Handover notes", receivedAt: "2026-03-01T10:00:00-05:00" }]);
+
+    await page.goto("/inbox");
+    const row = page.getByRole("list", { name: "Messages" }).getByRole("listitem");
+    await expect(row).toHaveCount(1);
+    await expect(row.locator("time")).toHaveAttribute("title", /^Mar 2, 2026, 12:00\sAM$/);
+    await row.getByRole("button", { name: /Night shift: Handover notes/ }).click();
+    const detail = page.getByRole("dialog", { name: "Night shift" });
+    await expect(detail.getByRole("definition").first()).toHaveText(/^Monday, March 2, 2026( at|,) 12:00:00\sAM GMT\+9$/);
+
+    await page.goto("/settings/profile");
+    await page.getByRole("combobox", { name: "Time zone" }).selectOption("America/Los_Angeles");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.getByText("Profile saved")).toBeVisible();
+
+    await page.goto("/inbox");
+    await expect(row.locator("time")).toHaveAttribute("title", /^Mar 1, 2026, 7:00\sAM$/);
+    await row.getByRole("button", { name: /Night shift: Handover notes/ }).click();
+    await expect(detail.getByRole("definition").first()).toHaveText(/^Sunday, March 1, 2026( at|,) 7:00:00\sAM PST$/);
+  } finally {
+    await context.close();
+  }
 });

@@ -15,7 +15,7 @@ export async function registerDevice(request: APIRequestContext, name: string): 
   return { id: body.device.id, name: body.device.name, key: body.key };
 }
 
-export type SeedMessage = { sender: string; body: string; title?: string; tags?: string[]; type?: string; priority?: string; threadKey?: string };
+export type SeedMessage = { sender: string; body: string; title?: string; tags?: string[]; type?: string; priority?: string; threadKey?: string; receivedAt?: string };
 
 export async function postMessages(request: APIRequestContext, device: SeededDevice, messages: SeedMessage[]): Promise<string[]> {
   const ids: string[] = [];

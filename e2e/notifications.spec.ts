@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { guardPage, memberBrowser, sameOriginHeaders } from "./helpers";
+import { guardPage, inviteMember, memberBrowser, sameOriginHeaders } from "./helpers";
 import { mailTo } from "./server-fixtures";
 
 /**
@@ -10,17 +10,6 @@ import { mailTo } from "./server-fixtures";
  * delivery and redeliver are covered by webhooks-page.spec.ts.)
  */
 test.beforeEach(({ page }) => guardPage(page));
-
-/** A member created the way an admin adds people: an invite, accepted. */
-async function inviteMember(request: APIRequestContext, email: string, name: string, password: string): Promise<string> {
-  const headers = await sameOriginHeaders(request);
-  const invite = await request.post("/api/v1/admin/invites", { data: { email, role: "member" }, headers });
-  expect(invite.status()).toBe(201);
-  const { token } = (await invite.json()) as { token: string };
-  const accepted = await request.post(`/api/v1/invites/${token}/accept`, { data: { name, password }, headers });
-  expect(accepted.status()).toBe(201);
-  return ((await accepted.json()) as { user: { id: string } }).user.id;
-}
 
 async function assignTask(request: APIRequestContext, title: string, assigneeId: string): Promise<string> {
   const res = await request.post("/api/v1/tasks", { data: { title, assigneeId }, headers: await sameOriginHeaders(request) });
@@ -33,7 +22,7 @@ test("an assigned task notifies the assignee live; with email off for that type 
   const stamp = `${testInfo.project.name}-${Date.now()}`;
   const email = `assignee-${stamp}@example.test`;
   const password = "assignee password 123";
-  const memberId = await inviteMember(request, email, `Nia ${stamp}`, password);
+  const memberId = await inviteMember(request, { email, name: `Nia ${stamp}`, password });
   const member = await memberBrowser(browser, testInfo, email, password);
   const { page } = member;
   try {
