@@ -257,10 +257,25 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     res.write(first.value);
     for (; !next.done; next = await reader.read()) {
       if (res.destroyed) return;
-      if (!res.write(next.value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(next.value)) await drained(res);
     }
     res.end();
   } finally {
     res.off("close", gone);
   }
+}
+
+/**
+ * Resolves when the response can take more (drain) or has gone (close), and
+ * removes both listeners either way: a long export waits thousands of times,
+ * and listeners left behind would grow with its size.
+ */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.once("drain", done).once("close", done);
+  });
 }

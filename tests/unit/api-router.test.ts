@@ -16,6 +16,8 @@ let dir: string;
 let server: Server;
 let base: string;
 let router: ApiRouter;
+/** Per URL, the listeners a handled response was left with beyond those it began with. */
+const listenersLeft = new Map<string, { close: number; drain: number }>();
 
 function route(folder: string, source: string): void {
   mkdirSync(path.join(dir, folder), { recursive: true });
@@ -63,8 +65,10 @@ export async function POST(req) {
   router = createApiRouter(dir);
   server = createServer((req, res) => {
     req.headers["x-hub-client-ip"] = "198.51.100.7";
+    const before = { close: res.listenerCount("close"), drain: res.listenerCount("drain") };
     void router.handle(req, res).then((served) => {
       if (!served) res.end("next");
+      listenersLeft.set(req.url ?? "", { close: res.listenerCount("close") - before.close, drain: res.listenerCount("drain") - before.drain });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -130,6 +134,13 @@ describe("the API router", () => {
     expect(long.text).toHaveLength(16 * 64 * 1024);
     expect(long.res.headers.get("transfer-encoding")).toBe("chunked");
     expect(long.res.headers.get("content-length")).toBeNull();
+  });
+
+  it("leaves no listeners on a streamed response however often it waited for the client", async () => {
+    // Each 64 KB chunk is over the socket's high-water mark, so every write
+    // but the last waits for drain: 15 waits here, thousands in a real export.
+    expect((await get("/api/v1/items/export?listeners")).text).toHaveLength(16 * 64 * 1024);
+    expect(listenersLeft.get("/api/v1/items/export?listeners")).toEqual({ close: 0, drain: 0 });
   });
 
   it("gives a route a small body it reads as JSON, and writes a TextResponse in one write with its Content-Length", async () => {
