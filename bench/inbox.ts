@@ -20,7 +20,10 @@
  *   3. sync of N messages in pages of 500: total time and p99 per page (to the
  *      last byte, and with the client's JSON.parse), how the rows lie in the
  *      heap, and what the machine's disks read during the pass;
- *   4. search p95 over M messages (seeded with generate_series).
+ *   4. search p95 over M messages (seeded with generate_series);
+ *   5. export of those M messages as NDJSON, with the server's resident memory
+ *      sampled every 50 ms: at full speed, then read by a client that stops
+ *      for 5 s part-way (a server that read ahead of its client would grow).
  */
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -34,6 +37,8 @@ const SYNC_ROWS = Number(args.get("--sync") ?? 100_000);
 const SEARCH_ROWS = Number(args.get("--search") ?? 1_000_000);
 const QUERIES = Number(args.get("--queries") ?? 200);
 const BATCH_SIZE = 500;
+const EXPORT_PAUSE_MS = 5_000;
+const EXPORT_PAUSE_AFTER_MB = 20;
 const BATCH_CONCURRENCY = 4;
 const database = throwawayDatabase("mh_bench");
 const databaseUrl = database.url;
@@ -277,6 +282,29 @@ try {
   const [, commonMs] = await timed(() => api(hub.url, searchKey, `/api/v1/messages?limit=50&q=${common}`));
   const commonMatches = (await db.query("select count(*)::int as n from messages where user_id = $1 and search @@ plainto_tsquery('simple', $2)", [searchUser.userId, common])).rows[0].n;
 
+  // --- 6. Export of the search user's messages, with the server's memory. ----
+  await drainOutbox();
+  const exportFast = await exportRun(searchKey, 0);
+  const exportSlow = await exportRun(searchKey, EXPORT_PAUSE_MS);
+  if (exportFast.rows !== SEARCH_ROWS || exportSlow.rows !== SEARCH_ROWS) throw new Error(`exported ${exportFast.rows} and ${exportSlow.rows} of ${SEARCH_ROWS}`);
+  // Baseline: the same keyset pages through pg, each row serialised, nothing sent.
+  let rawExportBytes = 0;
+  let rawExportRows = 0;
+  const [, rawExportMs] = await timed(async () => {
+    let after: [Date, string] | null = null;
+    for (;;) {
+      const page: pg.QueryResult<{ received_at: Date; id: string }> = await db.query(
+        `select * from messages where user_id = $1 and deleted_at is null ${after ? "and (received_at, id) > ($2, $3)" : ""} order by received_at, id limit 1000`,
+        after ? [searchUser.userId, ...after] : [searchUser.userId],
+      );
+      for (const row of page.rows) rawExportBytes += Buffer.byteLength(`${JSON.stringify(row)}\n`);
+      rawExportRows += page.rows.length;
+      const last: { received_at: Date; id: string } | undefined = page.rows[page.rows.length - 1];
+      if (page.rows.length < 1000 || !last) break;
+      after = [last.received_at, last.id];
+    }
+  });
+
   console.log("\nbench/inbox on PostgreSQL (same run, same machine)\n");
   table([
     { measure: "batch ingest, one device (500/request, 4 concurrent)", hub: `${fmt(batchRate)} msg/s`, baseline: `${fmt(baselineRate)} msg/s (pg multi-row INSERT, 4 connections)`, ratio: `${((batchRate / baselineRate) * 100).toFixed(0)} %` },
@@ -287,6 +315,18 @@ try {
     { measure: `sync ${fmt(SYNC_ROWS)} msgs, pages of 500`, hub: `${fmt(syncMs)} ms total, page p50 ${percentile(pageTimes, 50).toFixed(1)} ms, p99 ${percentile(pageTimes, 99).toFixed(1)} ms (with the client's parse: p50 ${percentile(pageTimesParsed, 50).toFixed(1)}, p99 ${percentile(pageTimesParsed, 99).toFixed(1)})`, baseline: `page p50 ${percentile(rawPageTimes, 50).toFixed(1)} ms, p99 ${percentile(rawPageTimes, 99).toFixed(1)} ms (pg)`, ratio: "" },
     { measure: `search over ${fmt(SEARCH_ROWS)} msgs (${QUERIES} queries)`, hub: `p50 ${percentile(searchTimes, 50).toFixed(1)} ms, p95 ${percentile(searchTimes, 95).toFixed(1)} ms, max ${Math.max(...searchTimes).toFixed(1)} ms`, baseline: `p50 ${percentile(rawSearchTimes, 50).toFixed(1)} ms, p95 ${percentile(rawSearchTimes, 95).toFixed(1)} ms (pg: plainto_tsquery and ts_rank, without the hub's last-word prefix match)`, ratio: "" },
     { measure: `search for the most common word ("${common}", ${fmt(commonMatches)} matches)`, hub: `${commonMs.toFixed(1)} ms`, baseline: "", ratio: "" },
+    {
+      measure: `export ${fmt(SEARCH_ROWS)} msgs as NDJSON`,
+      hub: `${fmt(exportFast.ms)} ms, ${fmt(exportFast.rows / (exportFast.ms / 1000))} msg/s, ${fmt(exportFast.bytes / 1e6)} MB; server RSS ${fmt(exportFast.rssBefore)} → peak ${fmt(exportFast.rssPeak)} MB`,
+      baseline: `${fmt(rawExportMs)} ms, ${fmt(rawExportRows / (rawExportMs / 1000))} msg/s, ${fmt(rawExportBytes / 1e6)} MB (pg keyset pages of 1000, JSON.stringify per row)`,
+      ratio: `${((exportFast.rows / exportFast.ms / (rawExportRows / rawExportMs)) * 100).toFixed(0)} %`,
+    },
+    {
+      measure: `the same export, read by a client that stops for ${EXPORT_PAUSE_MS / 1000} s after ${EXPORT_PAUSE_AFTER_MB} MB`,
+      hub: `server RSS ${fmt(exportSlow.rssBefore)} → peak ${fmt(exportSlow.rssPeak)} MB (${fmt(exportSlow.rssPaused)} MB at the end of the pause)`,
+      baseline: "",
+      ratio: "",
+    },
   ]);
   console.log(`search results per query: median ${percentile(matchCounts, 50)}, ${matchCounts.filter((n) => n === 0).length} queries with none`);
 } finally {
@@ -362,6 +402,45 @@ function diskReads(): { reads: number; bytes: number } | null {
     return { reads, bytes };
   } catch {
     return null;
+  }
+}
+
+/** The server's resident memory now, in MB (/proc, Linux). */
+function serverRss(): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${hub.child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Downloads the whole NDJSON export, counting its lines and bytes, while
+ * sampling the server's RSS every 50 ms. With `pauseMs`, the client stops
+ * reading for that long once it has EXPORT_PAUSE_AFTER_MB: a server that
+ * read ahead of its client would grow during the pause.
+ */
+async function exportRun(key: string, pauseMs: number): Promise<{ rows: number; bytes: number; ms: number; rssBefore: number; rssPeak: number; rssPaused: number }> {
+  const rssBefore = serverRss();
+  let rssPeak = rssBefore;
+  let rssPaused = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, serverRss())), 50);
+  try {
+    let rows = 0;
+    let bytes = 0;
+    let paused = pauseMs === 0;
+    const [, ms] = await timed(async () => {
+      const res = await fetch(`${hub.url}/api/v1/messages/export?format=ndjson`, { headers: { authorization: `Bearer ${key}` } });
+      if (!res.ok || !res.body) throw new Error(`export: ${res.status}`);
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.byteLength;
+        for (const byte of chunk) if (byte === 10) rows++;
+        if (!paused && bytes > EXPORT_PAUSE_AFTER_MB * 1e6) {
+          paused = true;
+          await new Promise((resolve) => setTimeout(resolve, pauseMs));
+          rssPaused = serverRss();
+        }
+      }
+    });
+    return { rows, bytes, ms, rssBefore, rssPeak: Math.max(rssPeak, serverRss()), rssPaused };
+  } finally {
+    clearInterval(sampler);
   }
 }
 
