@@ -124,6 +124,27 @@ describe("export: GET /api/v1/messages/export", () => {
     expect(csvCell('a"b')).toBe('"a""b"');
   });
 
+  it("reads each page when the client asks for it, so a message arriving part-way is in a later page", async () => {
+    const carol = await makeUser();
+    const phone = await makeDevice(carol);
+    for (let start = 0; start < 2500; start += 500) {
+      const batch = Array.from({ length: 500 }, (_, i) => sms({ body: `carol ${start + i}`, receivedAt: new Date(Date.UTC(2025, 0, 1) + (start + i) * 1000).toISOString() }));
+      expect((await call(postMessages, { key: phone.key, body: { messages: batch } })).status).toBe(201);
+    }
+    const req = new Request("http://hub.test/api/v1/messages/export?format=ndjson", { headers: { authorization: `Bearer ${carol.key}`, "x-hub-client-ip": "203.0.113.9" } });
+    const reader = (await exportRoute(req, { params: Promise.resolve({}) })).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    // Reading the first page starts the query for the second; the third is
+    // queried only once the second has been read, after this message commits.
+    text += decoder.decode((await reader.read()).value, { stream: true });
+    expect((await call(postMessages, { key: phone.key, body: sms({ body: "arrived during the export", receivedAt: "2026-06-01T00:00:00Z" }) })).status).toBe(201);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) text += decoder.decode(next.value, { stream: true });
+    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2501);
+    expect(lines[2500].body).toBe("arrived during the export");
+  });
+
   it("exports nothing of another user's, and validates the format", async () => {
     const bob = await makeUser();
     const { chunks } = await exportChunks(bob, "format=json");
