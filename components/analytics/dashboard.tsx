@@ -86,14 +86,18 @@ export function duration(seconds: number | null | undefined): string {
   return `${(seconds / 86_400).toFixed(1)} d`;
 }
 
-/** Axis ticks: 750 ms, 1.5 s, 2 min. */
+/** Axis ticks: 750 ms, 1.5 s, 2 min, 3.5 h, 60 d. */
 export function shortMs(value: number): string {
+  if (value >= 86_400_000) return `${Math.round((value / 86_400_000) * 10) / 10} d`;
+  if (value >= 3_600_000) return `${Math.round((value / 3_600_000) * 10) / 10} h`;
   if (value >= 60_000) return `${Math.round((value / 60_000) * 10) / 10} min`;
   if (value >= 1000) return `${Math.round((value / 1000) * 10) / 10} s`;
   return `${Math.round(value)} ms`;
 }
 
+/** A latency: 850 ms, 12.5 s, then as a duration (4 min, 2.5 h, 60.0 d). */
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined) return "–";
-  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value).toLocaleString()} ms`;
+  if (value < 10_000) return `${Math.round(value).toLocaleString()} ms`;
+  return value < 60_000 ? `${(value / 1000).toFixed(1)} s` : duration(value / 1000);
 }

@@ -529,3 +529,36 @@ describe("analytics: senders over whole months", () => {
     }
   });
 });
+
+describe("analytics: ingest latency of a phone's history", () => {
+  it("reports messages received months before they arrived, from raw rows and from the rollup", async () => {
+    const own = await isolatedDatabase();
+    try {
+      await usingDatabase(own.handle, async () => {
+        const admin = await makeUser({ role: "admin" });
+        const owner = await makeUser({ name: "Backfill" });
+        const day = 86_400_000;
+        // A phone forwarding its SMS history: received 90 and 30 days before it was ingested yesterday, 60 today.
+        await message(owner.user.id, null, "sms", "+15551", at(D(1), "10:00:00"), 90 * day, true, n + 1);
+        await message(owner.user.id, null, "sms", "+15551", at(D(1), "11:00:00"), 30 * day, true, n + 1);
+        await message(owner.user.id, null, "sms", "+15551", todayAt(5), 60 * day, true, n + 1);
+        const report = async () => {
+          const res = await call(messagesRoute, { key: admin.key, query: { from: D(1), to: today } });
+          expect(res.status).toBe(200);
+          return res.body;
+        };
+        const expected = [
+          { day: D(1), count: 2, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 87 * day, maxMs: 90 * day },
+          { day: today, count: 1, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 60 * day, maxMs: 60 * day },
+        ];
+        const raw = await report();
+        expect(raw.charts.ingestLatency).toEqual(expected);
+        expect(raw.summary.ingestLatencyAvgMs).toBe(60 * day);
+        await runRollup(getDb());
+        expect((await report()).charts.ingestLatency).toEqual(expected);
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
