@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// `npm start`: builds the web app when there is no build yet, then starts the
-// custom server (Next + Socket.IO + jobs on one port) in production mode.
+// `npm start`: builds the web app when there is no build yet or its sources
+// changed since, then starts the custom server (Next + Socket.IO + jobs on one
+// port) in production mode.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
+import { staleBuildReason } from "./build-freshness.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || "production" };
 
-if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+const stale = staleBuildReason(root);
+if (stale) {
   const started = Date.now();
-  console.log("No build found: building the web app once (about a minute on 2 cores)…");
+  console.log(`Building the web app: ${stale} (about a minute on 2 cores)…`);
   const build = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
   console.log(`Build finished in ${Math.round((Date.now() - started) / 1000)} s.`);
