@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { guardPage } from "./helpers";
+import { guardPage, sameOriginHeaders } from "./helpers";
 import { memberContext, seedAnalytics, type AnalyticsSeed } from "./analytics-seed";
 
 /**
@@ -85,6 +85,43 @@ test("the seeded data shows up in the charts and their CSVs", async ({ page }) =
   await expectCharts(page, ["Overdue trend"]);
   await expect(page.getByText("No data in this range.").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
+});
+
+/** How far each category label of a horizontal bar chart starts inside its chart, in px (negative: cut off). */
+async function labelInsets(page: Page, figure: string): Promise<{ text: string; inset: number }[]> {
+  const svg = page.getByRole("figure", { name: figure }).locator("svg.recharts-surface").first();
+  await expect(svg.locator(".recharts-yAxis-tick-labels text").first()).toBeVisible();
+  return svg.evaluate((element) => {
+    const left = element.getBoundingClientRect().left;
+    return [...element.querySelectorAll(".recharts-yAxis-tick-labels text")].map((text) => ({ text: text.textContent ?? "", inset: text.getBoundingClientRect().left - left }));
+  });
+}
+
+test("category labels fit inside their charts: senders' phone numbers, and routes", async ({ page, browser }, testInfo) => {
+  // A member's own senders, as phones report them: digits draw wider than most letters.
+  const member = await memberContext(browser, testInfo, page.request);
+  const headers = await sameOriginHeaders(member.context.request);
+  const phones = ["+442079460000", "+15550100", "+33142685300"];
+  for (const [index, sender] of phones.entries()) {
+    for (let i = 0; i <= index; i++) {
+      const res = await member.context.request.post("/api/v1/messages", { data: { type: "sms", sender, body: `label ${i}`, receivedAt: new Date().toISOString() }, headers });
+      expect(res.status()).toBe(201);
+    }
+  }
+  const memberPage = await member.context.newPage();
+  guardPage(memberPage);
+  await memberPage.goto("/insights");
+  await expectCharts(memberPage, ["My busiest senders"]);
+  const senders = await labelInsets(memberPage, "My busiest senders");
+  expect(senders.map((label) => label.text).sort()).toEqual([...phones].sort());
+  for (const label of senders) expect(label.inset, label.text).toBeGreaterThanOrEqual(0);
+  await member.context.close();
+
+  await page.goto("/analytics/system");
+  await expectCharts(page, ["Slowest routes (p95)"]);
+  const routes = await labelInsets(page, "p95 latency by route");
+  expect(routes.length).toBeGreaterThan(0);
+  for (const label of routes) expect(label.inset, label.text).toBeGreaterThanOrEqual(0);
 });
 
 test("insights show a person their own data; members get a 404 on the admin pages", async ({ page, browser }, testInfo) => {

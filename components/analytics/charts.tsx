@@ -68,6 +68,29 @@ function ChartTooltip({ active, payload, label, format }: { active?: boolean; pa
 
 const axis = { fontSize: 12, tick: { fill: "currentColor" }, stroke: "currentColor", strokeOpacity: 0.3 };
 
+/** The widest a category axis (routes, senders, people) grows, and the room its tick and margin take. */
+const CATEGORY_MAX = 190;
+const TICK_SPACE = 14;
+
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/** How wide an axis label draws in the page's font; estimated where there is no canvas. */
+function labelWidth(text: string): number {
+  if (measurer === undefined) {
+    measurer = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+    if (measurer) measurer.font = `${axis.fontSize}px ${getComputedStyle(document.body).fontFamily}`;
+  }
+  return measurer ? measurer.measureText(text).width : text.length * 7.5;
+}
+
+/** A label cut from the left ("…/messages/[id]", the end says most) until it fits `width`. */
+function fitLabel(text: string, width: number): string {
+  if (labelWidth(text) <= width) return text;
+  let kept = text;
+  while (kept.length > 1 && labelWidth(`…${kept}`) > width) kept = kept.slice(1);
+  return `…${kept}`;
+}
+
 /** One chart over rows: x along the bottom (or down the side for hbar), one bar/line per series. */
 export function Chart({
   kind,
@@ -99,15 +122,15 @@ export function Chart({
   const grid = <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={kind === "hbar"} horizontal={kind !== "hbar"} />;
   const tickFormat = axisFormat ?? format;
   const yTick = tickFormat ? (value: number) => tickFormat(value) : (value: number) => value.toLocaleString();
-  // Category labels (routes, senders, people) get the width their longest needs, within reason.
-  const categoryWidth = Math.min(190, Math.max(64, Math.max(0, ...data.map((row) => formatX(row[x]).length)) * 6.6 + 8));
+  // Category labels get the width their longest needs, measured, up to CATEGORY_MAX; longer ones are cut to fit.
+  const categoryWidth = kind === "hbar" ? Math.min(CATEGORY_MAX, Math.max(64, Math.ceil(Math.max(0, ...data.map((row) => labelWidth(formatX(row[x]))))) + TICK_SPACE)) : 0;
   let chart: ReactNode;
   if (kind === "hbar") {
     chart = (
       <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
         {grid}
         <XAxis type="number" allowDecimals={false} tickFormatter={yTick} {...axis} />
-        <YAxis type="category" dataKey={x} width={categoryWidth} tickFormatter={formatX} interval={0} {...axis} />
+        <YAxis type="category" dataKey={x} width={categoryWidth} tickFormatter={(value) => fitLabel(formatX(value), categoryWidth - TICK_SPACE)} interval={0} {...axis} />
         {tooltip}
         {legend}
         {colored.map((s) => (
