@@ -237,8 +237,12 @@ async function main(): Promise<void> {
   try {
     server = await startServer();
   } catch (error) {
+    const listen = error as NodeJS.ErrnoException & { port?: number };
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+    } else if (listen.syscall === "listen" && (listen.code === "EADDRINUSE" || listen.code === "EACCES")) {
+      const why = listen.code === "EADDRINUSE" ? "is already in use (is Message Hub already running?)" : "needs privileges this process does not have";
+      process.stderr.write(`Message Hub cannot listen: port ${listen.port} ${why}. Stop what holds it, or choose another port: PORT=${(listen.port ?? 3000) === 3000 ? 3001 : 3000} npm start\n`);
     } else {
       process.stderr.write(`Message Hub failed to start: ${(error as Error).stack ?? String(error)}\n`);
     }

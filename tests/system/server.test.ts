@@ -26,6 +26,24 @@ describe("the server process", () => {
     expect(await hub.stop("SIGTERM")).toBe(0);
   });
 
+  it("says which port is taken when another process holds it, and exits 1", async () => {
+    // It answers, so the wait for the hub's /api/ready sees a 503 rather than hanging.
+    const holder = http.createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => holder.listen(0, "0.0.0.0", resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const failed = await startHub({ DATA_DIR: tempDataDir(), PORT: String(port) }).then(
+        (hub) => (started.push(hub), null),
+        (error: Error) => error.message,
+      );
+      expect(failed).toContain("server exited early (1)");
+      expect(failed).toContain(`Message Hub cannot listen: port ${port} is already in use (is Message Hub already running?)`);
+      expect(failed).not.toContain("    at ");
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it("lets a slow request finish when SIGTERM arrives mid-request, through a repeated signal, then exits 0", async () => {
     const hub = await startHub({ DATA_DIR: tempDataDir() });
     started.push(hub);
