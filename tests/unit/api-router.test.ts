@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, IncomingMessage, ServerResponse, type Server } from "node:http";
+import http, { createServer, IncomingMessage, ServerResponse, type Server } from "node:http";
 import { Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -58,6 +58,11 @@ export async function POST(req) {
   globalThis.__routerCalls = (globalThis.__routerCalls ?? 0) + 1;
   return new Response(null, { status: 204 });
 }`);
+  route("api/v1/items/endless", `export async function GET() {
+  const state = (globalThis.__endless = { pulls: 0, cancelled: false });
+  const chunk = new TextEncoder().encode("y".repeat(64 * 1024));
+  return new Response(new ReadableStream({ pull(controller) { state.pulls++; controller.enqueue(chunk); }, cancel() { state.cancelled = true; } }));
+}`);
   route("api/v1/items/[id]", echo("item"));
   route("api/v1/items/[id]/tags", echo("item tags"));
   route("api/v1/files/[...path]", echo("files"));
@@ -96,6 +101,7 @@ describe("the API router", () => {
       "/api/v1/items",
       "/api/v1/items/[id]",
       "/api/v1/items/[id]/tags",
+      "/api/v1/items/endless",
       "/api/v1/items/export",
       "/api/v1/pages",
     ]);
@@ -141,6 +147,25 @@ describe("the API router", () => {
     // but the last waits for drain: 15 waits here, thousands in a real export.
     expect((await get("/api/v1/items/export?listeners")).text).toHaveLength(16 * 64 * 1024);
     expect(listenersLeft.get("/api/v1/items/export?listeners")).toEqual({ close: 0, drain: 0 });
+  });
+
+  it("stops reading a streamed body when its client goes away, and cancels it", async () => {
+    const state = () => (globalThis as { __endless?: { pulls: number; cancelled: boolean } }).__endless!;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${base}/api/v1/items/endless`, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNRESET" ? undefined : reject(error)));
+    });
+    await expect.poll(() => state().cancelled).toBe(true);
+    const pulls = state().pulls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(state().pulls).toBe(pulls);
+    // Read only as far as the socket would take: a few chunks, not an endless buffer.
+    expect(pulls).toBeLessThan(200);
   });
 
   it("gives a route a small body it reads as JSON, and writes a TextResponse in one write with its Content-Length", async () => {
