@@ -241,8 +241,11 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
     } else if (listen.syscall === "listen" && (listen.code === "EADDRINUSE" || listen.code === "EACCES")) {
-      const why = listen.code === "EADDRINUSE" ? "is already in use (is Message Hub already running?)" : "needs privileges this process does not have";
-      process.stderr.write(`Message Hub cannot listen: port ${listen.port} ${why}. Stop what holds it, or choose another port: PORT=${(listen.port ?? 3000) === 3000 ? 3001 : 3000} npm start\n`);
+      const advice =
+        listen.code === "EADDRINUSE"
+          ? `is already in use (is Message Hub already running?). Stop what holds it, or choose another port: PORT=${listen.port === 3000 ? 3001 : 3000} npm start`
+          : "needs privileges this process does not have. Choose a port above 1023: PORT=3000 npm start";
+      process.stderr.write(`Message Hub cannot listen: port ${listen.port} ${advice}\n`);
     } else {
       process.stderr.write(`Message Hub failed to start: ${(error as Error).stack ?? String(error)}\n`);
     }
