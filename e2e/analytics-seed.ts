@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Browser, type TestInfo } from "@playwright/test";
-import { sameOriginHeaders, signInViaApi } from "./helpers";
+import { inviteMember, sameOriginHeaders, signInViaApi } from "./helpers";
 import { postMessages, registerDevice, unique } from "./inbox-seed";
 
 /**
@@ -52,13 +52,9 @@ export async function seedAnalytics(request: APIRequestContext): Promise<Analyti
 export async function memberContext(browser: Browser, testInfo: TestInfo, admin: APIRequestContext) {
   const email = `member-${unique("an")}@example.test`;
   const password = "member password 789";
-  const invite = await admin.post("/api/v1/admin/invites", { data: { email, role: "member" }, headers: await sameOriginHeaders(admin) });
-  expect(invite.status()).toBe(201);
-  const { token } = (await invite.json()) as { token: string };
+  await inviteMember(admin, { email, name: "Mo Member", password });
   const { viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL } = testInfo.project.use;
   const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, userAgent, baseURL, storageState: { cookies: [], origins: [] } });
-  const accepted = await context.request.post(`/api/v1/invites/${token}/accept`, { data: { name: "Mo Member", password }, headers: await sameOriginHeaders(context.request) });
-  expect(accepted.status()).toBe(201);
   await signInViaApi(context.request, email, password);
   return { context, email };
 }
