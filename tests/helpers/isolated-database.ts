@@ -56,3 +56,13 @@ export async function usingDatabase<T>(handle: DatabaseHandle, fn: () => Promise
     setDatabase(previous);
   }
 }
+
+/** Runs `fn` in a fresh isolated database of its own, closed and dropped afterwards. */
+export async function inIsolatedDatabase<T>(fn: () => Promise<T>): Promise<T> {
+  const own = await isolatedDatabase();
+  try {
+    return await usingDatabase(own.handle, fn);
+  } finally {
+    await own.close();
+  }
+}

@@ -15,7 +15,7 @@ import { histogramQuantile } from "@/lib/analytics/system";
 import { getDb } from "@/lib/db/client";
 import { call } from "@/tests/helpers/http";
 import { makeUser, type TestUser } from "@/tests/helpers/factories";
-import { isolatedDatabase, usingDatabase } from "@/tests/helpers/isolated-database";
+import { inIsolatedDatabase, isolatedDatabase, usingDatabase } from "@/tests/helpers/isolated-database";
 
 /**
  * The analytics endpoints over a known dataset in a database of their own,
@@ -431,134 +431,119 @@ describe("analytics", () => {
 
 describe("analytics: messages by device", () => {
   it("names the ten busiest devices of the range and sums the rest as Other devices", async () => {
-    const own = await isolatedDatabase();
-    try {
-      await usingDatabase(own.handle, async () => {
-        const admin = await makeUser({ role: "admin" });
-        const owner = await makeUser({ name: "Fleet" });
-        const db = getDb();
-        // Twelve phones: phone k forwarded k messages yesterday; today phone 1 and the API (no device) one each.
-        for (let k = 1; k <= 12; k++) {
-          const id = `dev_fleet${String(k).padStart(2, "0")}`;
-          await db.execute(sql`insert into devices (id, user_id, name) values (${id}, ${owner.user.id}, ${`Phone ${k}`})`);
-          for (let i = 0; i < k; i++) await message(owner.user.id, id, "sms", `+1555${k}`, at(D(1), "10:00:00"), 0, true, n + 1);
-        }
-        await message(owner.user.id, null, "sms", "+15559", todayAt(5), 0, true, n + 1);
-        await message(owner.user.id, "dev_fleet01", "sms", "+15551", todayAt(6), 0, true, n + 1);
-        await runRollup(db);
+    await inIsolatedDatabase(async () => {
+      const admin = await makeUser({ role: "admin" });
+      const owner = await makeUser({ name: "Fleet" });
+      const db = getDb();
+      // Twelve phones: phone k forwarded k messages yesterday; today phone 1 and the API (no device) one each.
+      for (let k = 1; k <= 12; k++) {
+        const id = `dev_fleet${String(k).padStart(2, "0")}`;
+        await db.execute(sql`insert into devices (id, user_id, name) values (${id}, ${owner.user.id}, ${`Phone ${k}`})`);
+        for (let i = 0; i < k; i++) await message(owner.user.id, id, "sms", `+1555${k}`, at(D(1), "10:00:00"), 0, true, n + 1);
+      }
+      await message(owner.user.id, null, "sms", "+15559", todayAt(5), 0, true, n + 1);
+      await message(owner.user.id, "dev_fleet01", "sms", "+15551", todayAt(6), 0, true, n + 1);
+      await runRollup(db);
 
-        const res = await call(messagesRoute, { key: admin.key, query: { from: D(1), to: today } });
-        expect(res.status).toBe(200);
-        const yesterday = res.body.charts.byDevice.filter((row: any) => row.day === D(1));
-        // Busiest over the range: phones 12 to 3. Phone 2 (2), phone 1 (1 + 1) and the API (1) are folded.
-        expect(yesterday.map((row: any) => [row.device, row.count])).toEqual([
-          ["Phone 12", 12],
-          ["Phone 11", 11],
-          ["Phone 10", 10],
-          ["Phone 9", 9],
-          ["Phone 8", 8],
-          ["Phone 7", 7],
-          ["Phone 6", 6],
-          ["Phone 5", 5],
-          ["Phone 4", 4],
-          ["Phone 3", 3],
-          ["Other devices", 3],
-        ]);
-        expect(yesterday.at(-1).deviceId).toBeNull();
-        // Today (served live): phone 1 and the device-less message are both outside the ten.
-        expect(res.body.charts.byDevice.filter((row: any) => row.day === today).map((row: any) => [row.deviceId, row.device, row.count])).toEqual([[null, "Other devices", 2]]);
-        expect(res.body.summary.total).toBe(80);
-      });
-    } finally {
-      await own.close();
-    }
+      const res = await call(messagesRoute, { key: admin.key, query: { from: D(1), to: today } });
+      expect(res.status).toBe(200);
+      const yesterday = res.body.charts.byDevice.filter((row: any) => row.day === D(1));
+      // Busiest over the range: phones 12 to 3. Phone 2 (2), phone 1 (1 + 1) and the API (1) are folded.
+      expect(yesterday.map((row: any) => [row.device, row.count])).toEqual([
+        ["Phone 12", 12],
+        ["Phone 11", 11],
+        ["Phone 10", 10],
+        ["Phone 9", 9],
+        ["Phone 8", 8],
+        ["Phone 7", 7],
+        ["Phone 6", 6],
+        ["Phone 5", 5],
+        ["Phone 4", 4],
+        ["Phone 3", 3],
+        ["Other devices", 3],
+      ]);
+      expect(yesterday.at(-1).deviceId).toBeNull();
+      // Today (served live): phone 1 and the device-less message are both outside the ten.
+      expect(res.body.charts.byDevice.filter((row: any) => row.day === today).map((row: any) => [row.deviceId, row.device, row.count])).toEqual([[null, "Other devices", 2]]);
+      expect(res.body.summary.total).toBe(80);
+    });
   });
 });
 
 describe("analytics: senders over whole months", () => {
   it("reads whole months from the monthly rollup and partial ones from the daily, with the same totals as the raw rows", async () => {
-    const own = await isolatedDatabase();
-    try {
-      await usingDatabase(own.handle, async () => {
-        const admin = await makeUser({ role: "admin" });
-        const owner = await makeUser({ name: "Sender fan" });
-        // Senders spread over four months and today: s1 busiest overall, s3 only in old months.
-        const plan: Array<[number, string, number]> = [
-          [130, "s3", 6],
-          [100, "s1", 3],
-          [100, "s3", 2],
-          [75, "s2", 4],
-          [45, "s1", 5],
-          [20, "s2", 3],
-          [3, "s1", 1],
-          [0, "s2", 2],
-        ];
-        for (const [ago, sender, count] of plan) {
-          for (let i = 0; i < count; i++) {
-            const when = ago === 0 ? todayAt(30 + i) : at(D(ago), `12:00:${String(i).padStart(2, "0")}`);
-            await message(owner.user.id, null, "sms", sender, when, 0, true, n + 1);
-          }
+    await inIsolatedDatabase(async () => {
+      const admin = await makeUser({ role: "admin" });
+      const owner = await makeUser({ name: "Sender fan" });
+      // Senders spread over four months and today: s1 busiest overall, s3 only in old months.
+      const plan: Array<[number, string, number]> = [
+        [130, "s3", 6],
+        [100, "s1", 3],
+        [100, "s3", 2],
+        [75, "s2", 4],
+        [45, "s1", 5],
+        [20, "s2", 3],
+        [3, "s1", 1],
+        [0, "s2", 2],
+      ];
+      for (const [ago, sender, count] of plan) {
+        for (let i = 0; i < count; i++) {
+          const when = ago === 0 ? todayAt(30 + i) : at(D(ago), `12:00:${String(i).padStart(2, "0")}`);
+          await message(owner.user.id, null, "sms", sender, when, 0, true, n + 1);
         }
-        await runRollup(getDb());
-        const months = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from analytics_sender_monthly`);
-        expect(months.rows[0]!.n).toBeGreaterThan(0);
+      }
+      await runRollup(getDb());
+      const months = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from analytics_sender_monthly`);
+      expect(months.rows[0]!.n).toBeGreaterThan(0);
 
-        // Ranges that start and end mid-month, on a month's first day, and inside one month.
-        const firstOfMonth = `${D(60).slice(0, 7)}-01`;
-        const ranges = [
-          { from: D(140), to: today },
-          { from: D(101), to: D(2) },
-          { from: firstOfMonth, to: today },
-          { from: D(46), to: D(44) },
-        ];
-        const expectedFor = (from: string, to: string) => {
-          const totals = new Map<string, number>();
-          for (const [ago, sender, count] of plan) if (D(ago) >= from && D(ago) <= to) totals.set(sender, (totals.get(sender) ?? 0) + count);
-          return [...totals].map(([sender, count]) => ({ sender, count })).sort((a, b) => b.count - a.count || (a.sender < b.sender ? -1 : 1));
-        };
-        for (const range of ranges) {
-          const res = await call(messagesRoute, { key: admin.key, query: range });
-          expect(res.status).toBe(200);
-          expect(res.body.charts.topSenders, JSON.stringify(range)).toEqual(expectedFor(range.from, range.to));
-          const mine = await call(insightsRoute, { key: owner.key, query: range });
-          expect(mine.body.charts.busiestSenders, JSON.stringify(range)).toEqual(expectedFor(range.from, range.to));
-        }
-      });
-    } finally {
-      await own.close();
-    }
+      // Ranges that start and end mid-month, on a month's first day, and inside one month.
+      const firstOfMonth = `${D(60).slice(0, 7)}-01`;
+      const ranges = [
+        { from: D(140), to: today },
+        { from: D(101), to: D(2) },
+        { from: firstOfMonth, to: today },
+        { from: D(46), to: D(44) },
+      ];
+      const expectedFor = (from: string, to: string) => {
+        const totals = new Map<string, number>();
+        for (const [ago, sender, count] of plan) if (D(ago) >= from && D(ago) <= to) totals.set(sender, (totals.get(sender) ?? 0) + count);
+        return [...totals].map(([sender, count]) => ({ sender, count })).sort((a, b) => b.count - a.count || (a.sender < b.sender ? -1 : 1));
+      };
+      for (const range of ranges) {
+        const res = await call(messagesRoute, { key: admin.key, query: range });
+        expect(res.status).toBe(200);
+        expect(res.body.charts.topSenders, JSON.stringify(range)).toEqual(expectedFor(range.from, range.to));
+        const mine = await call(insightsRoute, { key: owner.key, query: range });
+        expect(mine.body.charts.busiestSenders, JSON.stringify(range)).toEqual(expectedFor(range.from, range.to));
+      }
+    });
   });
 });
 
 describe("analytics: ingest latency of a phone's history", () => {
   it("reports messages received months before they arrived, from raw rows and from the rollup", async () => {
-    const own = await isolatedDatabase();
-    try {
-      await usingDatabase(own.handle, async () => {
-        const admin = await makeUser({ role: "admin" });
-        const owner = await makeUser({ name: "Backfill" });
-        const day = 86_400_000;
-        // A phone forwarding its SMS history: received 90 and 30 days before it was ingested yesterday, 60 today.
-        await message(owner.user.id, null, "sms", "+15551", at(D(1), "10:00:00"), 90 * day, true, n + 1);
-        await message(owner.user.id, null, "sms", "+15551", at(D(1), "11:00:00"), 30 * day, true, n + 1);
-        await message(owner.user.id, null, "sms", "+15551", todayAt(5), 60 * day, true, n + 1);
-        const report = async () => {
-          const res = await call(messagesRoute, { key: admin.key, query: { from: D(1), to: today } });
-          expect(res.status).toBe(200);
-          return res.body;
-        };
-        const expected = [
-          { day: D(1), count: 2, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 87 * day, maxMs: 90 * day },
-          { day: today, count: 1, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 60 * day, maxMs: 60 * day },
-        ];
-        const raw = await report();
-        expect(raw.charts.ingestLatency).toEqual(expected);
-        expect(raw.summary.ingestLatencyAvgMs).toBe(60 * day);
-        await runRollup(getDb());
-        expect((await report()).charts.ingestLatency).toEqual(expected);
-      });
-    } finally {
-      await own.close();
-    }
+    await inIsolatedDatabase(async () => {
+      const admin = await makeUser({ role: "admin" });
+      const owner = await makeUser({ name: "Backfill" });
+      const day = 86_400_000;
+      // A phone forwarding its SMS history: received 90 and 30 days before it was ingested yesterday, 60 today.
+      await message(owner.user.id, null, "sms", "+15551", at(D(1), "10:00:00"), 90 * day, true, n + 1);
+      await message(owner.user.id, null, "sms", "+15551", at(D(1), "11:00:00"), 30 * day, true, n + 1);
+      await message(owner.user.id, null, "sms", "+15551", todayAt(5), 60 * day, true, n + 1);
+      const report = async () => {
+        const res = await call(messagesRoute, { key: admin.key, query: { from: D(1), to: today } });
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const expected = [
+        { day: D(1), count: 2, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 87 * day, maxMs: 90 * day },
+        { day: today, count: 1, avgMs: 60 * day, p50Ms: 60 * day, p95Ms: 60 * day, maxMs: 60 * day },
+      ];
+      const raw = await report();
+      expect(raw.charts.ingestLatency).toEqual(expected);
+      expect(raw.summary.ingestLatencyAvgMs).toBe(60 * day);
+      await runRollup(getDb());
+      expect((await report()).charts.ingestLatency).toEqual(expected);
+    });
   });
 });

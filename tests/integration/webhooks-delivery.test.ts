@@ -21,7 +21,7 @@ import { makeUser, type TestUser } from "@/tests/helpers/factories";
 import { call } from "@/tests/helpers/http";
 import { startTestJobs } from "@/tests/helpers/jobs";
 import { startReceiver } from "@/tests/helpers/webhook-receiver";
-import { isolatedDatabase, usingDatabase } from "@/tests/helpers/isolated-database";
+import { inIsolatedDatabase } from "@/tests/helpers/isolated-database";
 
 /**
  * Deliveries to a local receiver: the payload and signature as API.md
@@ -150,28 +150,23 @@ describe("webhook deliveries", () => {
   });
 
   it("asks for no consumer job for an event that no enabled endpoint would receive", async () => {
-    const own = await isolatedDatabase();
-    try {
-      await usingDatabase(own.handle, async () => {
-        const alice = await makeUser();
-        const carol = await makeUser();
-        const admin = await makeUser({ role: "admin" });
-        await register(alice, { events: ["task.created"] });
-        const events = [
-          { id: "evt_a1", type: "task.created", userId: alice.user.id, data: {} },
-          { id: "evt_a2", type: "message.received", userId: alice.user.id, data: {} },
-          { id: "evt_c1", type: "task.created", userId: carol.user.id, data: {} },
-          { id: "evt_s1", type: "device.offline", userId: null, data: {} },
-        ];
-        const relevant = (): Promise<ReadonlySet<string>> => getDb().transaction((tx) => webhooksConsumer.relevant!(tx, events));
-        expect([...(await relevant())]).toEqual(["evt_a1"]);
-        // An instance-wide endpoint of an active admin receives everyone's events of its types.
-        await register(admin, { events: ["task.created"], scope: "instance" });
-        expect([...(await relevant())].sort()).toEqual(["evt_a1", "evt_c1"]);
-      });
-    } finally {
-      await own.close();
-    }
+    await inIsolatedDatabase(async () => {
+      const alice = await makeUser();
+      const carol = await makeUser();
+      const admin = await makeUser({ role: "admin" });
+      await register(alice, { events: ["task.created"] });
+      const events = [
+        { id: "evt_a1", type: "task.created", userId: alice.user.id, data: {} },
+        { id: "evt_a2", type: "message.received", userId: alice.user.id, data: {} },
+        { id: "evt_c1", type: "task.created", userId: carol.user.id, data: {} },
+        { id: "evt_s1", type: "device.offline", userId: null, data: {} },
+      ];
+      const relevant = (): Promise<ReadonlySet<string>> => getDb().transaction((tx) => webhooksConsumer.relevant!(tx, events));
+      expect([...(await relevant())]).toEqual(["evt_a1"]);
+      // An instance-wide endpoint of an active admin receives everyone's events of its types.
+      await register(admin, { events: ["task.created"], scope: "instance" });
+      expect([...(await relevant())].sort()).toEqual(["evt_a1", "evt_c1"]);
+    });
   });
 
   it("creates no deliveries for a disabled endpoint", async () => {
