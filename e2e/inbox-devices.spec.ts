@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { guardPage } from "./helpers";
-import { unique } from "./inbox-seed";
+import { postMessages, registerDevice, unique } from "./inbox-seed";
 
 test.beforeEach(({ page }) => guardPage(page));
 
@@ -70,12 +70,61 @@ test("registering a device shows its key and QR code once, and the key forwards 
   expect(refused.status()).toBe(401);
 });
 
-test("export streams the messages with a progress count", async ({ page }) => {
+test("export writes the stream into the file chosen in the save dialog, counting as it goes", async ({ page, request }) => {
+  const body = unique("exported through the dialog ");
+  const [seeded] = await postMessages(request, await registerDevice(request, unique("Export phone ")), [{ sender: "+15550100", body }]);
+  // Stands in for the browser's save dialog: the chosen "file" keeps what the page writes to it.
+  await page.addInitScript(() => {
+    const file = { name: "", chunks: [] as number[][], closed: false };
+    Object.assign(window, { savedExport: file });
+    Object.defineProperty(window, "showSaveFilePicker", {
+      configurable: true,
+      value: async (options: { suggestedName: string }) => {
+        file.name = options.suggestedName;
+        return {
+          name: options.suggestedName,
+          createWritable: async () => ({
+            write: async (chunk: Uint8Array) => void file.chunks.push(Array.from(chunk)),
+            close: async () => void (file.closed = true),
+            abort: async () => undefined,
+          }),
+        };
+      },
+    });
+  });
   await page.goto("/settings/export");
   await page.getByLabel("Format").selectOption("ndjson");
-  const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Export messages" }).click();
   await expect(page.getByTestId("export-progress")).toContainText(/^Done: \d+ messages?, /);
+  const saved = await page.evaluate(() => {
+    const file = (window as unknown as { savedExport: { name: string; chunks: number[][]; closed: boolean } }).savedExport;
+    return { name: file.name, closed: file.closed, text: new TextDecoder().decode(new Uint8Array(file.chunks.flat())) };
+  });
+  expect(saved.name).toMatch(/^messages-\d{4}-\d{2}-\d{2}\.ndjson$/);
+  expect(saved.closed).toBe(true);
+  const ids = saved.text.trimEnd().split("\n").map((line) => (JSON.parse(line) as { id: string }).id);
+  expect(ids).toContain(seeded);
+  await expect(page.getByTestId("export-progress")).toContainText(`Done: ${ids.length} message${ids.length === 1 ? "" : "s"}, `);
+  await expect(page.getByTestId("export-outcome")).toHaveText(`Saved ${saved.name}.`);
+  const served = await page.request.get("/api/v1/messages/export?format=ndjson");
+  const servedIds = new Set((await served.text()).trimEnd().split("\n").map((line) => (JSON.parse(line) as { id: string }).id));
+  for (const id of ids) expect(servedIds.has(id)).toBe(true);
+});
+
+test("without a save dialog the browser downloads the export itself", async ({ page, request }) => {
+  const body = unique("exported by the browser ");
+  await postMessages(request, await registerDevice(request, unique("Export phone ")), [{ sender: "+15550100", body }]);
+  await page.addInitScript(() => Object.defineProperty(window, "showSaveFilePicker", { configurable: true, value: undefined }));
+  await page.goto("/settings/export");
+  await page.getByLabel("Format").selectOption("csv");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export messages" }).click();
   const file = await download;
-  expect(file.suggestedFilename()).toMatch(/^message-hub-export-\d{4}-\d{2}-\d{2}\.ndjson$/);
+  expect(file.suggestedFilename()).toMatch(/^messages-\d{4}-\d{2}-\d{2}\.csv$/);
+  await expect(page.getByTestId("export-outcome")).toContainText("its downloads list shows the progress");
+  const stream = await file.createReadStream();
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  expect(text.split("\n")[0]).toMatch(/^id,/);
+  expect(text).toContain(body);
 });

@@ -6,64 +6,108 @@ import { Card, CardHeader } from "@/components/ui/display";
 import { Select } from "@/components/ui/field";
 import { DownloadIcon } from "@/components/ui/icons";
 
+type Format = "json" | "ndjson" | "csv";
 type Progress = { bytes: number; rows: number; done: boolean };
+type Outcome = { name: string; by: "page" | "browser" };
 
-const TYPES = { json: "application/json", ndjson: "application/x-ndjson", csv: "text/csv" } as const;
+const FORMATS: Record<Format, { type: string; label: string }> = {
+  json: { type: "application/json", label: "JSON" },
+  ndjson: { type: "application/x-ndjson", label: "NDJSON (one message per line)" },
+  csv: { type: "text/csv", label: "CSV (spreadsheets)" },
+};
+
+type SaveFilePicker = (options: { suggestedName: string; types: { description: string; accept: Record<string, string[]> }[] }) => Promise<FileSystemFileHandle>;
+
+/** The File System Access save dialog, where the browser has one (Chromium). */
+function saveFilePicker(): SaveFilePicker | null {
+  const picker = (window as Window & { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
+  return typeof picker === "function" ? picker.bind(window) : null;
+}
+
+function isAbort(cause: unknown): boolean {
+  return (cause as Error | null)?.name === "AbortError";
+}
+
+async function problemOf(res: Response): Promise<Error> {
+  const problem = (await res.json().catch(() => null)) as { detail?: string } | null;
+  return new Error(problem?.detail ?? `The export failed (${res.status})`);
+}
 
 /**
- * Downloads GET /api/v1/messages/export by streaming it: the bytes and rows
- * are counted as they arrive (the progress indicator), then the file is
- * offered as a download. Rows are counted by newlines (ndjson, csv) or
- * by the lines the json export starts each message on.
+ * Exports GET /api/v1/messages/export without holding the file in memory,
+ * whatever the size of the inbox. Where the browser has a save dialog
+ * (showSaveFilePicker), the response is written to the chosen file chunk by
+ * chunk while the page counts bytes and rows. Elsewhere the browser
+ * downloads the URL itself and its downloads list shows the progress; a
+ * one-message request first turns an expired session into an error here
+ * rather than a saved error document.
  */
 export function ExportSettings() {
-  const [format, setFormat] = useState<keyof typeof TYPES>("json");
+  const [format, setFormat] = useState<Format>("json");
   const [progress, setProgress] = useState<Progress | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [file, setFile] = useState<{ url: string; name: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
-  const link = useRef<HTMLAnchorElement>(null);
 
   useEffect(() => () => abort.current?.abort(), []);
-  useEffect(() => {
-    if (file) link.current?.click();
-    return () => {
-      if (file) URL.revokeObjectURL(file.url);
-    };
-  }, [file]);
 
   const start = async () => {
     setError(null);
-    setFile(null);
-    setProgress({ bytes: 0, rows: 0, done: false });
+    setOutcome(null);
+    setProgress(null);
+    const name = `messages-${new Date().toISOString().slice(0, 10)}.${format}`;
+    const url = `/api/v1/messages/export?format=${format}`;
+    const picker = saveFilePicker();
+    try {
+      if (picker) await saveThroughPage(picker, url, name);
+      else await saveThroughBrowser(url, name);
+    } catch (cause) {
+      setProgress(null);
+      if (!isAbort(cause)) setError((cause as Error).message);
+    }
+  };
+
+  const saveThroughPage = async (picker: SaveFilePicker, url: string, name: string) => {
+    // The dialog must open first, while the click still counts as a user gesture.
+    const handle = await picker({ suggestedName: name, types: [{ description: FORMATS[format].label, accept: { [FORMATS[format].type]: [`.${format}`] } }] });
+    const file = await handle.createWritable();
     const controller = new AbortController();
     abort.current = controller;
+    setProgress({ bytes: 0, rows: 0, done: false });
     try {
-      const res = await fetch(`/api/v1/messages/export?format=${format}`, { credentials: "same-origin", signal: controller.signal });
-      if (!res.ok || !res.body) {
-        const problem = (await res.json().catch(() => null)) as { detail?: string } | null;
-        throw new Error(problem?.detail ?? `The export failed (${res.status})`);
-      }
+      const res = await fetch(url, { credentials: "same-origin", signal: controller.signal });
+      if (!res.ok || !res.body) throw await problemOf(res);
       const reader = res.body.getReader();
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
       let bytes = 0;
       let newlines = 0;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
+        await file.write(value);
         bytes += value.byteLength;
         for (const byte of value) if (byte === 10) newlines++;
         setProgress({ bytes, rows: rowsFrom(format, newlines, false), done: false });
       }
+      await file.close();
       setProgress({ bytes, rows: rowsFrom(format, newlines, true), done: true });
-      const name = `message-hub-export-${new Date().toISOString().slice(0, 10)}.${format}`;
-      setFile({ url: URL.createObjectURL(new Blob(chunks, { type: TYPES[format] })), name });
+      setOutcome({ name: handle.name, by: "page" });
     } catch (cause) {
-      if ((cause as Error).name === "AbortError") return;
-      setProgress(null);
-      setError((cause as Error).message);
+      // Discards what was written; a file that existed before keeps its old contents.
+      await file.abort().catch(() => undefined);
+      throw cause;
     }
+  };
+
+  const saveThroughBrowser = async (url: string, name: string) => {
+    const check = await fetch("/api/v1/messages?limit=1", { credentials: "same-origin" });
+    if (!check.ok) throw await problemOf(check);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setOutcome({ name, by: "browser" });
   };
 
   const busy = progress !== null && !progress.done;
@@ -71,10 +115,12 @@ export function ExportSettings() {
     <Card>
       <CardHeader title="Export" description="Download every message in your inbox." />
       <div className="space-y-4 p-4 sm:p-5">
-        <Select label="Format" value={format} onChange={(event) => setFormat(event.target.value as keyof typeof TYPES)} disabled={busy}>
-          <option value="json">JSON</option>
-          <option value="ndjson">NDJSON (one message per line)</option>
-          <option value="csv">CSV (spreadsheets)</option>
+        <Select label="Format" value={format} onChange={(event) => setFormat(event.target.value as Format)} disabled={busy}>
+          {(Object.keys(FORMATS) as Format[]).map((key) => (
+            <option key={key} value={key}>
+              {FORMATS[key].label}
+            </option>
+          ))}
         </Select>
         <div className="flex flex-wrap gap-2">
           <Button icon={<DownloadIcon className="size-4" />} loading={busy} onClick={() => void start()}>
@@ -92,15 +138,15 @@ export function ExportSettings() {
               <div className={progress.done ? "h-full w-full bg-emerald-500" : "h-full w-1/3 animate-pulse bg-brand-500"} />
             </div>
             <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="export-progress">
-              {progress.done ? "Done: " : "Downloading: "}
+              {progress.done ? "Done: " : "Saving: "}
               {progress.rows} message{progress.rows === 1 ? "" : "s"}, {formatBytes(progress.bytes)}
             </p>
           </div>
         ) : null}
-        {file ? (
-          <a ref={link} href={file.url} download={file.name} className="text-sm font-medium text-brand-700 underline dark:text-brand-300">
-            Save {file.name}
-          </a>
+        {outcome ? (
+          <p role="status" className="text-sm text-slate-600 dark:text-slate-400" data-testid="export-outcome">
+            {outcome.by === "page" ? `Saved ${outcome.name}.` : `Your browser is saving ${outcome.name}; its downloads list shows the progress.`}
+          </p>
         ) : null}
         {error ? (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
@@ -112,7 +158,7 @@ export function ExportSettings() {
   );
 }
 
-function rowsFrom(format: keyof typeof TYPES, newlines: number, done: boolean): number {
+function rowsFrom(format: Format, newlines: number, done: boolean): number {
   // json: each message starts on a new line and the closing "]" adds two; csv: a header line
   // (a body with line breaks makes the csv count an upper bound until the file is saved).
   if (format === "csv") return Math.max(0, newlines - 1);
