@@ -1,12 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
 import { Badge, Card, CardHeader } from "@/components/ui/display";
 import { ClockIcon } from "@/components/ui/icons";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
-import type { QueueView, ScheduleView } from "@/lib/jobs/admin";
+import { useToast } from "@/components/ui/toast";
+import type { JobDetail, QueueView, ScheduleView } from "@/lib/jobs/admin";
 import { apiFetch } from "@/lib/http/api-client";
 import { queryKeys } from "@/lib/query-keys";
 
@@ -14,7 +17,7 @@ type Overview = { queues: QueueView[]; schedules: ScheduleView[] };
 
 const COLUMNS = ["created", "scheduled", "active", "retry", "failed", "completed", "cancelled", "archived"] as const;
 
-/** Admin → Jobs: every queue with its counts by state (refreshed while open), and the cron schedules. */
+/** Admin → Jobs: every queue with its counts by state (refreshed while open), and the cron schedules, each of which can run now. */
 export function JobsOverview({ initial }: { initial: Overview }) {
   const overview = useQuery({ queryKey: queryKeys.admin.jobs(), queryFn: () => apiFetch<Overview>("/api/v1/admin/jobs"), initialData: initial, refetchInterval: 10_000 });
   const { queues, schedules } = overview.data;
@@ -78,11 +81,32 @@ export function JobsOverview({ initial }: { initial: Overview }) {
                 <span className="text-xs text-slate-500 dark:text-slate-400">
                   {schedule.timezone ?? "UTC"} · updated <RelativeTime value={schedule.updatedOn} />
                 </span>
+                <RunNow queue={schedule.name} />
               </li>
             ))}
           </ul>
         )}
       </Card>
     </div>
+  );
+}
+
+/** Sends one job to a scheduled queue now (POST /api/v1/admin/jobs/{queue}), as its cron would. */
+function RunNow({ queue }: { queue: string }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const { toast } = useToast();
+  const run = useMutation({
+    mutationFn: async () => (await apiFetch<{ job: JobDetail }>(`/api/v1/admin/jobs/${encodeURIComponent(queue)}`, { method: "POST" })).job,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.admin.jobs() });
+      toast({ title: `${queue} will run now`, tone: "success", action: { label: "View jobs", onClick: () => router.push(`/admin/jobs/${encodeURIComponent(queue)}`) } });
+    },
+    onError: (error) => toast({ title: `Could not run ${queue}`, description: error.message, tone: "error" }),
+  });
+  return (
+    <Button variant="secondary" size="sm" className="ml-auto" loading={run.isPending} aria-label={`Run now: ${queue}`} onClick={() => run.mutate()}>
+      Run now
+    </Button>
   );
 }

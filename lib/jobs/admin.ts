@@ -294,3 +294,20 @@ export async function cancelJob(db: Queryable, queue: string, id: string): Promi
   await runner().cancel(queue, id);
   return getJob(db, queue, id);
 }
+
+/**
+ * Runs a scheduled queue now: sends one job with the schedule's data and
+ * options, as its cron would, without changing the schedule. A queue with
+ * no schedule is a 409 (its jobs come from the hub's own events).
+ */
+export async function runScheduleNow(db: Queryable, queue: string): Promise<JobDetail> {
+  const found = await db.execute(sql`select data, options from pgboss.schedule where name = ${queue}`);
+  const schedule = found.rows[0] as { data: object | null; options: object | null } | undefined;
+  if (!schedule) {
+    await assertQueue(db, queue);
+    throw new AppError("conflict", `${queue} has no schedule; only scheduled queues can be run by hand`);
+  }
+  const id = await runner().send(queue, schedule.data ?? {}, schedule.options ?? {});
+  if (!id) throw new AppError("conflict", `${queue} refused the job: one is already waiting and its policy allows no second`);
+  return getJob(db, queue, id);
+}

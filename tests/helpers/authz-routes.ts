@@ -191,6 +191,7 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   "GET /api/v1/admin/jobs": { auth: "admin" },
   "GET /api/v1/admin/mailbox": { auth: "admin" },
   "GET /api/v1/admin/jobs/{queue}": { auth: "admin" },
+  "POST /api/v1/admin/jobs/{queue}": { auth: "admin" },
   "GET /api/v1/admin/jobs/{queue}/{id}": { auth: "admin", resource: "user" },
   "POST /api/v1/admin/jobs/{queue}/{id}/retry": { auth: "admin", resource: "user" },
   "POST /api/v1/admin/jobs/{queue}/{id}/cancel": { auth: "admin", resource: "user" },

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as overview } from "@/app/api/v1/admin/jobs/route";
-import { GET as listJobs } from "@/app/api/v1/admin/jobs/[queue]/route";
+import { GET as listJobs, POST as runQueue } from "@/app/api/v1/admin/jobs/[queue]/route";
 import { GET as getJob } from "@/app/api/v1/admin/jobs/[queue]/[id]/route";
 import { POST as retryJob } from "@/app/api/v1/admin/jobs/[queue]/[id]/retry/route";
 import { POST as cancelJob } from "@/app/api/v1/admin/jobs/[queue]/[id]/cancel/route";
@@ -14,15 +14,20 @@ import { startTestJobs } from "@/tests/helpers/jobs";
 
 /** The admin jobs API over a queue of this file's own, driven with pg-boss's API (no workers). */
 const queue = `admin-test-${randomBytes(4).toString("hex")}`;
+/** A scheduled queue of this file's own; its cron (1 January) does not fire during a run, and no worker takes its jobs. */
+const scheduled = `admin-scheduled-${randomBytes(4).toString("hex")}`;
 let jobs: Awaited<ReturnType<typeof startTestJobs>>;
 let admin: TestUser;
 
 beforeAll(async () => {
   jobs = await startTestJobs({ registrars: [dispatcherJobs({ consumers: [webhooksConsumer] }), webhookJobs] });
   await jobs.boss.createQueue(queue, { name: queue, retryLimit: 0 });
+  await jobs.boss.createQueue(scheduled, { name: scheduled, policy: "short" });
+  await jobs.boss.schedule(scheduled, "0 0 1 1 *", { sweep: "all" });
   admin = await makeUser({ role: "admin" });
 });
 afterAll(async () => {
+  await jobs.boss.unschedule(scheduled);
   await jobs.stop();
 });
 
@@ -113,6 +118,28 @@ describe("jobs admin API", () => {
     // A worker now picks it up again.
     const [again] = await jobs.boss.fetch(queue);
     expect(again?.id).toBe(id);
+  });
+
+  it("runs a scheduled queue now with its schedule's data; a queue with no schedule is a 409", async () => {
+    const member = await makeUser();
+    expect((await call(runQueue, { method: "POST", key: member.key, params: { queue: scheduled } })).status).toBe(403);
+    const ran = await call(runQueue, { method: "POST", key: admin.key, params: { queue: scheduled } });
+    expect(ran.status).toBe(201);
+    expect(ran.body.job).toMatchObject({ queue: scheduled, state: "created", data: { sweep: "all" } });
+    const waiting = await call(listJobs, { key: admin.key, params: { queue: scheduled }, query: { state: "created" } });
+    expect(waiting.body.data.map((j: { id: string }) => j.id)).toEqual([ran.body.job.id]);
+    // The queue's "short" policy holds one waiting job: a second run says why it made none.
+    const again = await call(runQueue, { method: "POST", key: admin.key, params: { queue: scheduled } });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/already waiting/);
+    // The schedule itself is unchanged.
+    const schedules = (await call(overview, { key: admin.key })).body.schedules;
+    expect(schedules).toContainEqual(expect.objectContaining({ name: scheduled, cron: "0 0 1 1 *", data: { sweep: "all" } }));
+
+    const unscheduled = await call(runQueue, { method: "POST", key: admin.key, params: { queue } });
+    expect(unscheduled.status).toBe(409);
+    expect(unscheduled.body.detail).toMatch(/has no schedule/);
+    expect((await call(runQueue, { method: "POST", key: admin.key, params: { queue: "no-such-queue" } })).status).toBe(404);
   });
 
   it("cancels a job that has not run, and refuses to cancel a finished one", async () => {
