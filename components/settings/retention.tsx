@@ -5,13 +5,17 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/display";
 import { Input } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/http/api-client";
 import { queryKeys } from "@/lib/query-keys";
 
-type Retention = { days: number | null; devices: Array<{ deviceId: string; days: number }> };
+type Retention = { days: number | null; devices: Array<{ deviceId: string; days: number }>; lastRun: { at: string; removed: number } | null };
 
-/** "Delete messages older than N days" (GET|PUT /api/v1/settings/retention), for all messages and per device. */
+/**
+ * "Delete messages older than N days" (GET|PUT /api/v1/settings/retention),
+ * for all messages and per device, with what the job's last run removed.
+ */
 export function RetentionSettings({ initial, devices }: { initial: Retention; devices: Array<{ id: string; name: string }> }) {
   const queryClient = useQueryClient();
   const { toast } = useToast();
@@ -39,7 +43,7 @@ export function RetentionSettings({ initial, devices }: { initial: Retention; de
   const error = save.error instanceof ApiError ? save.error : null;
   return (
     <Card>
-      <CardHeader title="Retention" description="Messages older than this are deleted every night. Leave empty to keep them forever." />
+      <CardHeader title="Retention" description="A scheduled job deletes messages older than this. Leave empty to keep them forever." />
       <form
         className="space-y-4 p-4 sm:p-5"
         onSubmit={(event) => {
@@ -56,7 +60,7 @@ export function RetentionSettings({ initial, devices }: { initial: Retention; de
           value={days}
           onChange={(event) => setDays(event.target.value)}
           placeholder="Keep forever"
-          hint={query.data.days === null ? "Currently: kept forever." : `Currently: ${query.data.days} days.`}
+          hint={query.data.days === null ? "Currently: kept forever." : `Currently: ${query.data.days} day${query.data.days === 1 ? "" : "s"}.`}
           error={error?.fieldError("days")}
         />
         {devices.length > 0 ? (
@@ -81,7 +85,26 @@ export function RetentionSettings({ initial, devices }: { initial: Retention; de
         <Button type="submit" loading={save.isPending}>
           Save retention
         </Button>
+        <LastRun retention={query.data} />
       </form>
     </Card>
+  );
+}
+
+function LastRun({ retention }: { retention: Retention }) {
+  const { lastRun } = retention;
+  const hasRule = retention.days !== null || retention.devices.length > 0;
+  if (!lastRun && !hasRule) return null;
+  return (
+    <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="retention-last-run">
+      {lastRun ? (
+        <>
+          Last run <RelativeTime value={lastRun.at} />:{" "}
+          {lastRun.removed === 0 ? "nothing was old enough to delete." : `deleted ${lastRun.removed.toLocaleString()} message${lastRun.removed === 1 ? "" : "s"}.`}
+        </>
+      ) : (
+        "Not run yet: the job applies the rule on its next scheduled run."
+      )}
+    </p>
   );
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Database, type Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { devices, messages, retentionRules } from "@/lib/db/schema/inbox";
+import { devices, messages, retentionRules, retentionRuns } from "@/lib/db/schema/inbox";
 import { AppError } from "@/lib/http/errors";
 import { getConfig } from "@/lib/config/env";
 import { startWorker, type JobRegistrar } from "@/lib/jobs/boss";
@@ -20,14 +20,25 @@ import { messageColumns, toSyncChange } from "@/lib/messages/view";
  * sender/body/title/metadata/attachments/tags) with a new change position,
  * so sync clients drop it too. The tombstone keeps its dedupe keys, so a
  * phone re-sending an expired message does not bring it back.
+ *
+ * Each run records, for every user with a rule, when it ran and how many
+ * messages it removed; the settings return it as `lastRun`.
  */
-export type RetentionSettings = { days: number | null; devices: Array<{ deviceId: string; days: number }> };
+export type RetentionSettings = {
+  days: number | null;
+  devices: Array<{ deviceId: string; days: number }>;
+  lastRun: { at: Date; removed: number } | null;
+};
 
 export async function getRetention(db: Queryable, userId: string): Promise<RetentionSettings> {
-  const rules = await db.select().from(retentionRules).where(eq(retentionRules.userId, userId)).orderBy(asc(retentionRules.createdAt));
+  const [rules, [run]] = await Promise.all([
+    db.select().from(retentionRules).where(eq(retentionRules.userId, userId)).orderBy(asc(retentionRules.createdAt)),
+    db.select({ at: retentionRuns.ranAt, removed: retentionRuns.removed }).from(retentionRuns).where(eq(retentionRuns.userId, userId)),
+  ]);
   return {
     days: rules.find((rule) => rule.deviceId === null)?.days ?? null,
     devices: rules.flatMap((rule) => (rule.deviceId ? [{ deviceId: rule.deviceId, days: rule.days }] : [])),
+    lastRun: run ?? null,
   };
 }
 
@@ -87,10 +98,20 @@ export async function applyRetention(db: Database, now: Date): Promise<Retention
       if (batch < BATCH) break;
     }
     if (removed > 0) byUser.push({ userId, removed });
+    await recordRun(db, userId, removed);
   }
   const report = { users: byUser.length, removed: byUser.reduce((sum, entry) => sum + entry.removed, 0), byUser };
   getLogger().info({ users: report.users, removed: report.removed }, "retention applied");
   return report;
+}
+
+/** Upserts the user's last run; a user deleted meanwhile has none to record. */
+async function recordRun(db: Queryable, userId: string, removed: number): Promise<void> {
+  await db.execute(sql`
+    insert into ${retentionRuns} (user_id, ran_at, removed)
+    select ${userId}, now(), ${removed} where exists (select 1 from users where id = ${userId})
+    on conflict (user_id) do update set ran_at = excluded.ran_at, removed = excluded.removed
+  `);
 }
 
 async function expireBatch(db: Database, userId: string, now: Date): Promise<number> {

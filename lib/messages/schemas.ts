@@ -285,6 +285,10 @@ const daysSchema = z.number().int().min(1).max(36500).nullable();
 export const retentionSettingsSchema = z.object({
   days: daysSchema.meta({ description: "Delete messages older than this many days; null keeps them forever." }),
   devices: z.array(z.object({ deviceId: z.string(), days: z.number().int() })),
+  lastRun: z
+    .object({ at: z.string(), removed: z.number().int().meta({ description: "Messages this run removed (0 when none were old enough)." }) })
+    .nullable()
+    .meta({ description: "The retention job's last run for this user; null until it has run with a rule set." }),
 });
 
 export const putRetentionSchema = z.object({

@@ -30,21 +30,21 @@ describe("retention", () => {
     const bob = await makeUser();
     const phone = await makeDevice(alice);
     const bobs = await makeDevice(bob);
-    expect((await call(getRetention, { key: alice.key })).body).toEqual({ days: null, devices: [] });
+    expect((await call(getRetention, { key: alice.key })).body).toEqual({ days: null, devices: [], lastRun: null });
     const put = await call(putRetention, { method: "PUT", key: alice.key, body: { days: 30, devices: [{ deviceId: phone.id, days: 365 }] } });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ days: 30, devices: [{ deviceId: phone.id, days: 365 }] });
+    expect(put.body).toEqual({ days: 30, devices: [{ deviceId: phone.id, days: 365 }], lastRun: null });
     // Upserts, and null removes.
-    expect((await call(putRetention, { method: "PUT", key: alice.key, body: { days: 60 } })).body).toEqual({ days: 60, devices: [{ deviceId: phone.id, days: 365 }] });
-    expect((await call(putRetention, { method: "PUT", key: alice.key, body: { devices: [{ deviceId: phone.id, days: null }] } })).body).toEqual({ days: 60, devices: [] });
+    expect((await call(putRetention, { method: "PUT", key: alice.key, body: { days: 60 } })).body).toEqual({ days: 60, devices: [{ deviceId: phone.id, days: 365 }], lastRun: null });
+    expect((await call(putRetention, { method: "PUT", key: alice.key, body: { devices: [{ deviceId: phone.id, days: null }] } })).body).toEqual({ days: 60, devices: [], lastRun: null });
     expect((await call(putRetention, { method: "PUT", key: alice.key, body: { devices: [{ deviceId: bobs.id, days: 1 }] } })).status).toBe(404);
     expect((await call(putRetention, { method: "PUT", key: alice.key, body: { days: 0 } })).status).toBe(422);
-    expect((await call(getRetention, { key: bob.key })).body).toEqual({ days: null, devices: [] });
+    expect((await call(getRetention, { key: bob.key })).body).toEqual({ days: null, devices: [], lastRun: null });
     // A phone's key holds messages:write for ingest, but cannot set the rule that deletes messages.
     const refused = await call(putRetention, { method: "PUT", key: phone.key, body: { days: 1 } });
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toMatch(/device's API key/);
-    expect((await call(getRetention, { key: alice.key })).body).toEqual({ days: 60, devices: [] });
+    expect((await call(getRetention, { key: alice.key })).body).toEqual({ days: 60, devices: [], lastRun: null });
   });
 
   it("removes exactly the messages older than their rule, device rules overriding the user's", async () => {
@@ -111,9 +111,20 @@ describe("retention", () => {
     const changes = (await call(syncMessages, { key: alice.key, query: { since: aliceCursor } })).body.changes;
     expect(changes.map((c: any) => [c.id, c.deleted, c.body]).sort()).toEqual(gone.slice(0, 3).map((id) => [id, true, ""]).sort());
 
-    // A second run finds nothing; a phone re-sending an expired message does not bring it back.
+    // Each owner of a rule sees their own last run; a user with no rule has none.
+    const lastRun = async (key: string) => (await call(getRetention, { key })).body.lastRun;
+    const aliceRun = await lastRun(alice.key);
+    expect(aliceRun.removed).toBe(3);
+    expect(Math.abs(Date.parse(aliceRun.at) - Date.now())).toBeLessThan(60_000);
+    expect((await lastRun(carol.key)).removed).toBe(1);
+    expect(await lastRun(bob.key)).toBeNull();
+
+    // A second run finds nothing, and says so; a phone re-sending an expired message does not bring it back.
     const again = await applyRetention(getDb(), now);
     expect(again.byUser.filter((entry) => entry.userId === alice.user.id)).toEqual([]);
+    const secondRun = await lastRun(alice.key);
+    expect(secondRun.removed).toBe(0);
+    expect(Date.parse(secondRun.at)).toBeGreaterThan(Date.parse(aliceRun.at));
     const resent = await call(postMessages, { key: main.key, body: sms({ body: "main 40d", receivedAt: daysAgo(now, 40), sender: "+15550000001" }) });
     expect(resent.status).toBe(200);
     expect(resent.body.message.id).toBe(gone[0]);

@@ -4,7 +4,8 @@ import { users } from "@/lib/db/schema/users";
 
 /**
  * The inbox: the phones (devices) that forward messages, the messages
- * themselves, and the retention rules that expire them. lib/devices and
+ * themselves, and the retention rules that expire them with each user's
+ * last run. lib/devices and
  * lib/messages own these tables; see their READMEs for the invariants.
  */
 const timestamps = {
@@ -156,3 +157,15 @@ export const retentionRules = pgTable(
     uniqueIndex("retention_rules_scope_key").on(t.userId, sql`coalesce(${t.deviceId}, '')`),
   ],
 );
+
+/**
+ * The retention job's last run for each user with a rule: when it ran and
+ * how many messages it removed (0 included), shown on the settings page.
+ */
+export const retentionRuns = pgTable("retention_runs", {
+  userId: text()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  ranAt: timestamp({ withTimezone: true }).notNull(),
+  removed: integer().notNull(),
+});

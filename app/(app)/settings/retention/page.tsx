@@ -11,5 +11,6 @@ export default async function RetentionPage() {
   const user = await requireUser();
   const db = getDb();
   const [retention, devices] = await Promise.all([getRetention(db, user.id), listDevices(db, user.id, { limit: 500 })]);
-  return <RetentionSettings initial={retention} devices={devices.data.map((device) => ({ id: device.id, name: device.name }))} />;
+  const initial = { ...retention, lastRun: retention.lastRun && { at: retention.lastRun.at.toISOString(), removed: retention.lastRun.removed } };
+  return <RetentionSettings initial={initial} devices={devices.data.map((device) => ({ id: device.id, name: device.name }))} />;
 }
