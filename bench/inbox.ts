@@ -12,16 +12,17 @@
  * It creates a throwaway database on postgres://postgres@127.0.0.1:5432
  * (override with BENCH_ADMIN_URL), starts the server on it, and drops it at
  * the end (`--keep` leaves it, to study its queries). Every loop is bounded by a count or a duration.
- *   1. batch ingest: POST /api/v1/messages with 500 messages per request, 4 at a
+ *   1. the baseline: multi-row INSERTs through `pg`, same table and indexes;
+ *   2. batch ingest: POST /api/v1/messages with 500 messages per request, 4 at a
  *      time, on one device and spread over 4 users;
  *      then waits (bounded) until the dispatcher has handled their outbox events;
- *   2. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
+ *   3. single POSTs at 50 concurrency (autocannon, unique bodies), p50/p99, from
  *      50 users' phones and from one phone, next to GET /api/health;
- *   3. sync of N messages in pages of 500: total time and p99 per page (to the
+ *   4. sync of N messages in pages of 500: total time and p99 per page (to the
  *      last byte, and with the client's JSON.parse), how the rows lie in the
  *      heap, and what the machine's disks read during the pass;
- *   4. search p95 over M messages (seeded with generate_series);
- *   5. export of those M messages as NDJSON, with the server's resident memory
+ *   5. search p95 over M messages (seeded with generate_series);
+ *   6. export of those M messages as NDJSON, with the server's resident memory
  *      sampled every 50 ms: at full speed, then read by a client that stops
  *      for 5 s part-way (a server that read ahead of its client would grow).
  */
