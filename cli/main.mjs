@@ -5,6 +5,7 @@ import { registerCompletion } from "./commands/completion.mjs";
 import { registerDevices } from "./commands/devices.mjs";
 import { registerKeys } from "./commands/keys.mjs";
 import { registerMessages } from "./commands/messages.mjs";
+import { registerRetention } from "./commands/retention.mjs";
 import { registerRooms } from "./commands/rooms.mjs";
 import { registerTail } from "./commands/tail.mjs";
 import { registerTasks } from "./commands/tasks.mjs";
@@ -59,6 +60,7 @@ Exit codes:
   registerMessages(program);
   registerTail(program);
   registerDevices(program);
+  registerRetention(program);
   registerRooms(program);
   registerTasks(program);
   registerKeys(program);

@@ -10,7 +10,7 @@ import { CLI_BIN, cli, cliEnv, cliHome, cuttableProxy, startCli, startCliHub, ty
  * read back (table, --json, filters, show, tags, mark-read and
  * mark-unread), export to a file with constant memory, and `tail` receiving
  * a device's message live, then resuming after a network drop without
- * missing any.
+ * missing any; retention rules and what the job's last run deleted.
  */
 
 let hub: CliHub;
@@ -378,5 +378,45 @@ describe("revoking a device", () => {
     const unknown = await run("devices", "revoke", "dev_00000000000000000000000000");
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toBe("error: Not found: Device not found\n");
+  });
+});
+
+describe("retention", () => {
+  it("sets the rule for all messages and for one device, and shows what the job's last run deleted", async () => {
+    const fresh = (await json("devices", "register", "Archive", "--no-qr")) as { device: { id: string }; key: string };
+    // Labels pad to the longest ("All messages"), then two spaces.
+    const line = (label: string, value: string) => `${label.padEnd(12)}  ${value}`;
+    const notYet = line("Last run", "not yet: the job applies the rules on its next scheduled run");
+    expect((await run("retention")).stdout).toBe(`${line("All messages", "kept forever")}\n${line("Last run", "never (no rule set)")}\n`);
+
+    const set = await run("retention", "set", "--days", "30");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe(`${line("All messages", "deleted after 30 days")}\n${notYet}\n`);
+    expect((await run("retention", "set", "--device", fresh.device.id, "--days", "1")).stdout).toBe(
+      `${line("All messages", "deleted after 30 days")}\n${line("Archive", `deleted after 1 day (${fresh.device.id})`)}\n${notYet}\n`,
+    );
+    expect(await json("retention")).toEqual({ days: 30, devices: [{ deviceId: fresh.device.id, days: 1 }], lastRun: null });
+
+    // Out of range is commander's usage error; someone else's or an unknown device is a 404.
+    const zero = await run("retention", "set", "--days", "0");
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/must be a whole number of days from 1 to 36500, or off/);
+    const unknown = await run("retention", "set", "--device", "dev_00000000000000000000000000", "--days", "5");
+    expect(unknown.code).toBe(4);
+
+    // Two days old: past the device's rule, not the one for all. The admin runs the job now.
+    await post(fresh.key, sms("+15550300", "two days old", 2 * 24 * 60));
+    const ran = await hub.api("POST", "/api/v1/admin/jobs/inbox.retention");
+    expect(ran.status).toBe(201);
+    let shown = "";
+    for (let i = 0; i < 60 && !shown.includes(line("Last run", "just now")); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      shown = (await run("retention")).stdout;
+    }
+    expect(shown.split("\n").at(-2)).toBe(line("Last run", "just now: deleted 1 message"));
+
+    const off = await run("retention", "set", "--days", "off");
+    expect(off.stdout.split("\n")[0]).toBe(line("All messages", "kept forever"));
+    expect((await json("retention")).days).toBeNull();
   });
 });
