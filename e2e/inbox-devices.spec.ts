@@ -128,3 +128,36 @@ test("without a save dialog the browser downloads the export itself", async ({ p
   expect(text.split("\n")[0]).toMatch(/^id,/);
   expect(text).toContain(body);
 });
+
+test("'Export these' in a filtered inbox exports only the messages that match", async ({ page, request }) => {
+  const wanted = unique("from the filtered phone ");
+  const other = unique("from another phone ");
+  const phone = await registerDevice(request, unique("Filtered phone "));
+  await postMessages(request, phone, [{ sender: "+15550111", body: wanted, tags: ["keep"] }, { sender: "+15550112", body: `${wanted} untagged` }]);
+  await postMessages(request, await registerDevice(request, unique("Other phone ")), [{ sender: "+15550113", body: other, tags: ["keep"] }]);
+  await page.addInitScript(() => Object.defineProperty(window, "showSaveFilePicker", { configurable: true, value: undefined }));
+
+  await page.goto(`/inbox?device=${phone.id}&tag=keep`);
+  await expect(page.getByRole("list", { name: "Messages" }).getByRole("listitem")).toHaveCount(1);
+  await page.getByRole("link", { name: "Export these" }).click();
+  await expect(page).toHaveURL(new RegExp(`/settings/export\\?device=${phone.id}&tag=keep$`));
+  await expect(page.getByTestId("export-filters")).toContainText(`Only messages matching: ${phone.name} · tagged keep`);
+  await page.getByLabel("Format").selectOption("ndjson");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export messages" }).click();
+  const stream = await (await download).createReadStream();
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  expect(text.trimEnd().split("\n").map((line) => (JSON.parse(line) as { body: string }).body)).toEqual([wanted]);
+
+  // Back to everything: the other phone's message is in it again.
+  await page.getByRole("link", { name: "Export all messages instead" }).click();
+  await expect(page).toHaveURL(/\/settings\/export$/);
+  await expect(page.getByTestId("export-filters")).toBeHidden();
+  const everything = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export messages" }).click();
+  const all = await (await everything).createReadStream();
+  let allText = "";
+  for await (const chunk of all) allText += String(chunk);
+  expect(allText).toContain(other);
+});

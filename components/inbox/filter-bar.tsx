@@ -1,6 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
+import { exportFilters } from "@/components/inbox/filters";
 import type { InboxDevice } from "@/components/inbox/inbox";
 import { TYPE_LABELS } from "@/components/inbox/message-bits";
 import { cx } from "@/components/ui/cx";
@@ -62,6 +64,14 @@ export function InboxFilterBar({ filters, devices, view, onChange }: { filters: 
           <button type="button" className="h-9 rounded-lg px-2 text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => onChange({ device: undefined, type: undefined, read: undefined, tag: undefined, priority: undefined, thread: undefined, since: undefined, until: undefined, q: undefined })}>
             Clear filters
           </button>
+        ) : null}
+        {active > 0 && !filters.q && view === "messages" ? (
+          <Link
+            href={`/settings/export?${new URLSearchParams(Object.entries(exportFilters(filters)) as Array<[string, string]>).toString()}`}
+            className="inline-flex h-9 items-center rounded-lg px-2 text-sm font-medium text-brand-700 hover:underline dark:text-brand-300"
+          >
+            Export these
+          </Link>
         ) : null}
       </div>
       {filters.thread && view === "messages" ? (

@@ -20,8 +20,8 @@ export function filtersFromParams(params: URLSearchParams): InboxFilters {
   return filters;
 }
 
-/** The API query for one page of the list. Date-only filters are whole days in the user's browser. */
-export function apiQuery(filters: InboxFilters, cursor?: string, limit = 50): string {
+/** The filters as API query parameters. Date-only filters are whole days in the user's browser. */
+function filterParams(filters: InboxFilters): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) {
     const value = filters[key];
@@ -31,8 +31,27 @@ export function apiQuery(filters: InboxFilters, cursor?: string, limit = 50): st
       if (date) params.set(key, date);
     } else params.set(key, value);
   }
+  return params;
+}
+
+/** The API query for one page of the list. */
+export function apiQuery(filters: InboxFilters, cursor?: string, limit = 50): string {
+  const params = filterParams(filters);
   params.set("limit", String(limit));
   if (cursor) params.set("cursor", cursor);
+  return params.toString();
+}
+
+/** The filters an export can apply: all of the list's but the search (`q`), which ranks rather than filters. */
+export function exportFilters(filters: InboxFilters): InboxFilters {
+  const { q: _search, ...rest } = filters;
+  return rest;
+}
+
+/** The query of GET /api/v1/messages/export in this format with these filters. */
+export function exportQuery(filters: InboxFilters, format: string): string {
+  const params = filterParams(exportFilters(filters));
+  params.set("format", format);
   return params.toString();
 }
 

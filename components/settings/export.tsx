@@ -1,10 +1,16 @@
 "use client";
 
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { exportFilters, exportQuery, filtersFromParams } from "@/components/inbox/filters";
+import { TYPE_LABELS } from "@/components/inbox/message-bits";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/display";
 import { Select } from "@/components/ui/field";
 import { DownloadIcon } from "@/components/ui/icons";
+import type { MessageType } from "@/lib/messages/schemas";
+import type { InboxFilters } from "@/lib/query-keys";
 
 type Format = "json" | "ndjson" | "csv";
 type Progress = { bytes: number; rows: number; done: boolean };
@@ -41,8 +47,13 @@ async function problemOf(res: Response): Promise<Error> {
  * downloads the URL itself and its downloads list shows the progress; a
  * one-message request first turns an expired session into an error here
  * rather than a saved error document.
+ *
+ * The inbox's "Export these" opens this page with its filters in the URL
+ * (the inbox's own parameters); the export then holds only those messages.
  */
-export function ExportSettings() {
+export function ExportSettings({ devices }: { devices: Array<{ id: string; name: string }> }) {
+  const filters = exportFilters(filtersFromParams(new URLSearchParams(useSearchParams().toString())));
+  const filtered = Object.keys(filters).length > 0;
   const [format, setFormat] = useState<Format>("json");
   const [progress, setProgress] = useState<Progress | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -56,7 +67,7 @@ export function ExportSettings() {
     setOutcome(null);
     setProgress(null);
     const name = `messages-${new Date().toISOString().slice(0, 10)}.${format}`;
-    const url = `/api/v1/messages/export?format=${format}`;
+    const url = `/api/v1/messages/export?${exportQuery(filters, format)}`;
     const picker = saveFilePicker();
     try {
       if (picker) await saveThroughPage(picker, url, name);
@@ -113,8 +124,18 @@ export function ExportSettings() {
   const busy = progress !== null && !progress.done;
   return (
     <Card>
-      <CardHeader title="Export" description="Download every message in your inbox." />
+      <CardHeader title="Export" description={filtered ? "Download the messages that match the inbox's filters." : "Download every message in your inbox."} />
       <div className="space-y-4 p-4 sm:p-5">
+        {filtered ? (
+          <div className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-800/50" data-testid="export-filters">
+            <p className="text-slate-700 dark:text-slate-300">
+              Only messages matching: <span className="font-medium text-slate-900 dark:text-slate-100">{describeFilters(filters, devices).join(" · ")}</span>
+            </p>
+            <Link href="/settings/export" className="font-medium text-brand-700 hover:underline dark:text-brand-300">
+              Export all messages instead
+            </Link>
+          </div>
+        ) : null}
         <Select label="Format" value={format} onChange={(event) => setFormat(event.target.value as Format)} disabled={busy}>
           {(Object.keys(FORMATS) as Format[]).map((key) => (
             <option key={key} value={key}>
@@ -156,6 +177,20 @@ export function ExportSettings() {
       </div>
     </Card>
   );
+}
+
+/** "Pixel 8 · Unread · tagged otp · from 2026-11-01" for the filters an export applies. */
+function describeFilters(filters: InboxFilters, devices: Array<{ id: string; name: string }>): string[] {
+  const parts: string[] = [];
+  if (filters.device) parts.push(devices.find((device) => device.id === filters.device)?.name ?? filters.device);
+  if (filters.type) parts.push(TYPE_LABELS[filters.type as MessageType] ?? filters.type);
+  if (filters.read) parts.push(filters.read === "true" ? "Read" : "Unread");
+  if (filters.tag) parts.push(`tagged ${filters.tag}`);
+  if (filters.priority) parts.push(`${filters.priority} priority`);
+  if (filters.thread) parts.push(`conversation “${filters.thread}”`);
+  if (filters.since) parts.push(`from ${filters.since}`);
+  if (filters.until) parts.push(`to ${filters.until}`);
+  return parts;
 }
 
 function rowsFrom(format: Format, newlines: number, done: boolean): number {

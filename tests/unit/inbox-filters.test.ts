@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiQuery, filtersFromParams, matchesFilters, withFilters } from "@/components/inbox/filters";
+import { apiQuery, exportQuery, filtersFromParams, matchesFilters, withFilters } from "@/components/inbox/filters";
 import { searchTerms, splitMatches } from "@/components/inbox/highlight";
 
 describe("inbox filters in the URL", () => {
@@ -13,6 +13,14 @@ describe("inbox filters in the URL", () => {
     expect(new Date(query.get("until")!).getTime() - new Date(query.get("since")!).getTime()).toBe(24 * 3600 * 1000);
     expect(query.get("tag")).toBe("otp");
     expect(query.get("cursor")).toBe("c1");
+  });
+
+  it("an export takes the list's filters in the format asked for, but not the search", () => {
+    const query = new URLSearchParams(exportQuery({ device: "dev_1", read: "false", since: "2024-06-22", q: "code" }, "csv"));
+    expect([...query.keys()].sort()).toEqual(["device", "format", "read", "since"]);
+    expect(query.get("format")).toBe("csv");
+    expect(query.get("since")).toBe(new Date(2024, 5, 22).toISOString());
+    expect(exportQuery({}, "json")).toBe("format=json");
   });
 
   it("sets and clears parameters", () => {
