@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Database, type Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { devices, messages, retentionRules, retentionRuns } from "@/lib/db/schema/inbox";
+import { users } from "@/lib/db/schema/users";
 import { AppError } from "@/lib/http/errors";
 import { getConfig } from "@/lib/config/env";
 import { startWorker, type JobRegistrar } from "@/lib/jobs/boss";
@@ -109,7 +110,7 @@ export async function applyRetention(db: Database, now: Date): Promise<Retention
 async function recordRun(db: Queryable, userId: string, removed: number): Promise<void> {
   await db.execute(sql`
     insert into ${retentionRuns} (user_id, ran_at, removed)
-    select ${userId}, now(), ${removed} where exists (select 1 from users where id = ${userId})
+    select ${userId}, now(), ${removed} where exists (select 1 from ${users} where ${users.id} = ${userId})
     on conflict (user_id) do update set ran_at = excluded.ran_at, removed = excluded.removed
   `);
 }

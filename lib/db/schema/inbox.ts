@@ -5,8 +5,8 @@ import { users } from "@/lib/db/schema/users";
 /**
  * The inbox: the phones (devices) that forward messages, the messages
  * themselves, and the retention rules that expire them with each user's
- * last run. lib/devices and
- * lib/messages own these tables; see their READMEs for the invariants.
+ * last run. lib/devices and lib/messages own these tables; see their
+ * READMEs for the invariants.
  */
 const timestamps = {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
