@@ -11,9 +11,10 @@ import { block, longTime, shortTime } from "../output.mjs";
 import { formatBytes, progressBar, withSpinner } from "../progress.mjs";
 
 /**
- * The inbox: list, show, mark read or unread, tag and export messages
- * (GET/PATCH /api/v1/messages…, POST /api/v1/messages/read and /unread,
- * GET /api/v1/messages/export).
+ * The inbox: list, show, list threads, mark read or unread, tag, delete and
+ * export messages (GET/PATCH/DELETE /api/v1/messages…, GET
+ * /api/v1/messages/threads, POST /api/v1/messages/read and /unread, GET
+ * /api/v1/messages/export).
  */
 
 export const MESSAGE_TYPES = ["sms", "mms", "notification", "call", "email", "chat", "other"];
@@ -41,6 +42,8 @@ export const MESSAGE_TYPES = ["sms", "mms", "notification", "call", "email", "ch
  */
 
 /** @typedef {{ data: Message[], nextCursor: string | null, hasMore: boolean }} MessagePage */
+
+/** @typedef {{ key: string, lastMessage: Message, messageCount: number, unreadCount: number, lastReceivedAt: string }} Thread */
 
 /**
  * The filter flags shared by messages, mark-read --all and export.
@@ -93,7 +96,8 @@ export function registerMessages(program) {
       .description("list the inbox, newest first (or best match first with --search)")
       .option("-n, --limit <n>", "how many (1-500)", integer(1, 500), 20)
       .option("-u, --unread", "only unread messages")
-      .option("-s, --search <words>", "full-text search on sender, title and body"),
+      .option("-s, --search <words>", "full-text search on sender, title and body")
+      .option("--thread <key>", "one conversation: a thread's key from `messages threads`"),
   )
     .option("--cursor <cursor>", "the next page (printed after a full page)")
     .addHelpText("after", LIST_EXAMPLES)
@@ -102,7 +106,7 @@ export function registerMessages(program) {
         const api = ctx.api();
         /** @type {MessagePage} */
         const page = await withSpinner("Loading messages", () =>
-          api.get("/api/v1/messages", { ...filterQuery(opts), limit: opts.limit, read: opts.unread ? "false" : undefined, q: opts.search, cursor: opts.cursor }),
+          api.get("/api/v1/messages", { ...filterQuery(opts), limit: opts.limit, read: opts.unread ? "false" : undefined, q: opts.search, thread: opts.thread, cursor: opts.cursor }),
         );
         if (ctx.json) return ctx.printJson(page);
         const { colors } = ctx;
@@ -156,8 +160,51 @@ export function registerMessages(program) {
       }),
     );
 
+  messages
+    .command("threads")
+    .description("conversations, most recent first: each counterpart (thread key or sender) with its unread and message counts")
+    .option("-d, --device <id>", "only this device's messages")
+    .option("-n, --limit <n>", "how many (1-500)", integer(1, 500), 20)
+    .option("--cursor <cursor>", "the next page (printed after a full page)")
+    .addHelpText("after", examples("message-hub messages threads", 'message-hub messages --thread "+15551234567"   # one conversation\'s messages'))
+    .action(
+      action(async (ctx, opts) => {
+        /** @type {{ data: Thread[], nextCursor: string | null, hasMore: boolean }} */
+        const page = await withSpinner("Loading threads", () => ctx.api().get("/api/v1/messages/threads", { device: opts.device, limit: opts.limit, cursor: opts.cursor }));
+        if (ctx.json) return ctx.printJson(page);
+        const { colors } = ctx;
+        ctx.table(
+          [
+            { header: "THREAD", keep: true, value: (t) => t.key, max: 24, style: (cell, t) => (t.unreadCount > 0 ? colors.bold(cell) : cell) },
+            { header: "UNREAD", value: (t) => (t.unreadCount > 0 ? String(t.unreadCount) : ""), align: "right", style: (cell) => colors.cyan(cell) },
+            { header: "MESSAGES", value: (t) => String(t.messageCount), align: "right", drop: 2 },
+            { header: "LAST", value: (t) => shortTime(t.lastReceivedAt) },
+            { header: "LAST MESSAGE", value: (t) => preview(t.lastMessage), flex: true, min: 16 },
+          ],
+          page.data,
+          "No conversations yet.",
+        );
+        if (page.hasMore && page.nextCursor) ctx.note(colors.dim(`More: message-hub messages threads --cursor ${page.nextCursor}`));
+      }),
+    );
+
   registerMark(program, true);
   registerMark(program, false);
+
+  program
+    .command("delete")
+    .description("delete messages by id (synced clients receive the deletion)")
+    .argument("<ids...>", "message ids (msg_…)")
+    .addHelpText("after", examples("message-hub delete msg_01j9…", "message-hub delete msg_01j9… msg_01j8…"))
+    .action(
+      action(async (ctx, _opts, ids) => {
+        const api = ctx.api();
+        const { done, missing } = await perId(ids, "Deleting", (id) => api.request("DELETE", `/api/v1/messages/${segment(id)}`));
+        if (ctx.json) ctx.printJson({ deleted: done, notFound: missing });
+        else if (done.length > 0) ctx.print(`Deleted ${done.length} ${done.length === 1 ? "message" : "messages"}.`);
+        if (missing.length > 0) throw new CliError(`No message ${missing.join(", ")} (not found, already deleted, or not yours).`, { exitCode: EXIT.notFound });
+      }),
+    );
 
   program
     .command("tag")
@@ -361,34 +408,48 @@ function registerMark(program, read) {
         }
         // One request per id: it is idempotent and says 404 for an id that
         // is not the caller's, which the bulk route (a count) cannot.
-        const bar = list.length > 10 ? progressBar(`Marking ${state}`, { total: list.length }) : undefined;
-        /** @type {string[]} */
-        const missing = [];
-        /** @type {string[]} */
-        const marked = [];
-        let done = 0;
-        const queue = [...new Set(list)];
-        const worker = async () => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            try {
-              await api.request(read ? "PUT" : "DELETE", `/api/v1/messages/${segment(id)}/read`);
-              marked.push(id);
-            } catch (error) {
-              if (error instanceof ApiError && error.status === 404) missing.push(id);
-              else throw error;
-            } finally {
-              bar?.set(++done);
-            }
-          }
-        };
-        try {
-          await Promise.all([worker(), worker(), worker(), worker()]);
-        } finally {
-          bar?.stop();
-        }
+        const { done: marked, missing } = await perId(list, `Marking ${state}`, (id) => api.request(read ? "PUT" : "DELETE", `/api/v1/messages/${segment(id)}/read`));
         if (ctx.json) ctx.printJson({ marked, notFound: missing });
         else if (marked.length > 0) ctx.print(counted(marked.length));
         if (missing.length > 0) throw new CliError(`No message ${missing.join(", ")} (not found, deleted, or not yours).`, { exitCode: EXIT.notFound });
       }),
     );
+}
+
+/**
+ * Runs `request` once per distinct id, four at a time, with a progress bar
+ * past ten ids. An id the server answers 404 for (not found, deleted, or
+ * not the caller's) is collected in `missing`; any other error stops it.
+ * @param {string[]} ids
+ * @param {string} label
+ * @param {(id: string) => Promise<unknown>} request
+ * @returns {Promise<{ done: string[], missing: string[] }>}
+ */
+async function perId(ids, label, request) {
+  const bar = ids.length > 10 ? progressBar(label, { total: ids.length }) : undefined;
+  /** @type {string[]} */
+  const done = [];
+  /** @type {string[]} */
+  const missing = [];
+  let finished = 0;
+  const queue = [...new Set(ids)];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      try {
+        await request(id);
+        done.push(id);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) missing.push(id);
+        else throw error;
+      } finally {
+        bar?.set(++finished);
+      }
+    }
+  };
+  try {
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  } finally {
+    bar?.stop();
+  }
+  return { done, missing };
 }

@@ -10,7 +10,8 @@ import { CLI_BIN, cli, cliEnv, cliHome, cuttableProxy, startCli, startCliHub, ty
  * read back (table, --json, filters, show, tags, mark-read and
  * mark-unread), export to a file with constant memory, and `tail` receiving
  * a device's message live, then resuming after a network drop without
- * missing any; retention rules and what the job's last run deleted.
+ * missing any; retention rules and what the job's last run deleted;
+ * threads, one conversation, and deleting by id.
  */
 
 let hub: CliHub;
@@ -418,5 +419,33 @@ describe("retention", () => {
     const off = await run("retention", "set", "--days", "off");
     expect(off.stdout.split("\n")[0]).toBe(line("All messages", "kept forever"));
     expect((await json("retention")).days).toBeNull();
+  });
+});
+
+describe("threads and delete", () => {
+  it("lists conversations with their counts, one conversation's messages, and deletes by id", async () => {
+    const pager = (await json("devices", "register", "Pager", "--no-qr")) as { device: { id: string }; key: string };
+    const [first, second] = (await post(pager.key, [sms("+15550400", "first of two", 3), sms("+15550400", "second of two", 2)])).results.map((r: { id: string }) => r.id);
+    await post(pager.key, sms("+15550401", "only one", 1));
+
+    const threads = await json("messages", "threads", "--device", pager.device.id);
+    expect(threads.data.map((t: any) => [t.key, t.messageCount, t.unreadCount, t.lastMessage.body])).toEqual([
+      ["+15550401", 1, 1, "only one"],
+      ["+15550400", 2, 2, "second of two"],
+    ]);
+    const table = (await run("messages", "threads", "--device", pager.device.id)).stdout.trimEnd().split("\n");
+    expect(table[0]).toMatch(/^THREAD\s+UNREAD\s+MESSAGES\s+LAST\s+LAST MESSAGE$/);
+    expect(table[2]).toMatch(/^\+15550400\s+2\s+2\s+\d{2}:\d{2}\s+second of two$/);
+    expect((await json("messages", "--thread", "+15550400")).data.map((m: any) => m.body)).toEqual(["second of two", "first of two"]);
+
+    // An id that is not there is exit 4 and named; the others are still deleted.
+    const deleted = await run("delete", first, "msg_00000000000000000000000000");
+    expect(deleted.code).toBe(4);
+    expect(deleted.stdout).toBe("Deleted 1 message.\n");
+    expect(deleted.stderr).toBe("error: No message msg_00000000000000000000000000 (not found, already deleted, or not yours).\n");
+    expect((await run("messages", "show", first)).code).toBe(4);
+    expect((await json("messages", "--thread", "+15550400")).data.map((m: any) => m.id)).toEqual([second]);
+    expect(await json("delete", second)).toEqual({ deleted: [second], notFound: [] });
+    expect((await json("messages", "threads", "--device", pager.device.id)).data.map((t: any) => t.key)).toEqual(["+15550401"]);
   });
 });
