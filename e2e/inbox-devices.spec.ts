@@ -40,6 +40,12 @@ test("registering a device shows its key and QR code once, and the key forwards 
   await expect(row).toContainText("online");
   await expect(row).toContainText("Synced up to: not synced");
 
+  // A heartbeat reports the battery and the forwarder app's version.
+  expect((await request.post(`/api/v1/devices/${(await res.json()).message.deviceId}/heartbeat`, { headers: { authorization: `Bearer ${key}` }, data: { battery: 42, appVersion: "1.9.3" } })).status()).toBe(200);
+  await page.reload();
+  await expect(row).toContainText("battery 42%");
+  await expect(row).toContainText("android · app 1.9.3");
+
   // The phone syncs its owner's messages to the end and acknowledges the cursor: the row says how far it got.
   const device = { authorization: `Bearer ${key}` };
   let cursor = "";

@@ -79,7 +79,9 @@ export function DevicesManager({ initialDevices, publicUrl, timeZone }: { initia
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="font-medium text-slate-900 dark:text-slate-100">{device.name}</span>
                   {device.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone={STATUS_TONES[device.status]}>{device.status}</Badge>}
-                  {device.platform ? <span className="text-xs text-slate-500">{device.platform}</span> : null}
+                  {device.platform || device.model || device.appVersion ? (
+                    <span className="text-xs text-slate-500 dark:text-slate-400">{[device.platform, device.model, device.appVersion ? `app ${device.appVersion}` : null].filter(Boolean).join(" · ")}</span>
+                  ) : null}
                 </div>
                 <p className="text-sm text-slate-600 dark:text-slate-400">
                   {device.messageCount} message{device.messageCount === 1 ? "" : "s"}
