@@ -193,7 +193,7 @@ export type Column = { key: string; label: string; format?: (value: unknown, row
 export function DataTable({ rows, columns, label }: { rows: Row[]; columns: Column[]; label: string }) {
   return (
     <div className="overflow-x-auto">
-      <table aria-label={label} className="w-full min-w-[28rem] text-left text-sm">
+      <table aria-label={label} className="w-full min-w-[24rem] text-left text-sm">
         <thead>
           <tr className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
             {columns.map((column) => (
