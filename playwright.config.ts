@@ -36,6 +36,25 @@ const viewports = [
 // DOCS_SCREENSHOTS=1 adds the projects that write docs/screenshots/*.png.
 const docs = !!process.env.DOCS_SCREENSHOTS;
 
+// The docs' pictures are taken one file after another on each viewport's
+// hub, right after first-run setup, in an order where no file's data spoils
+// another's pictures: the curated inbox and task list come before the
+// analytics seed adds its own devices, messages and tasks, and the inbox
+// before the shell, whose inbox picture then shows it. Each file is a project
+// that depends on the one before (a failure skips the rest), and the last is
+// `<viewport>-docs`, so `--project=phone-docs --project=desktop-docs` runs
+// the whole chain.
+const docsOrder = ["inbox-screenshots", "tasks-screenshots", "accounts", "screenshots", "analytics"];
+
+function docsProjects(viewport: (typeof viewports)[number]): Project[] {
+  return docsOrder.map((file, index) => ({
+    name: index === docsOrder.length - 1 ? `${viewport.name}-docs` : `${viewport.name}-docs-${file}`,
+    testMatch: new RegExp(`/${file}\\.docs\\.ts$`),
+    dependencies: [index === 0 ? `${viewport.name}-setup` : `${viewport.name}-docs-${docsOrder[index - 1]}`],
+    use: { ...viewport.use, ...(viewport.use.isMobile ? { deviceScaleFactor: 2 } : {}), baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
+  }));
+}
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
@@ -71,17 +90,7 @@ export default defineConfig({
       dependencies: [`${viewport.name}-setup`],
       use: { ...viewport.use, baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
     },
-    ...(docs
-      ? [
-          {
-            name: `${viewport.name}-docs`,
-            testMatch: /.*\.docs\.ts/,
-            // After setup only, so the pictures show a clean hub rather than the specs' leftovers.
-            dependencies: [`${viewport.name}-setup`],
-            use: { ...viewport.use, ...(viewport.use.isMobile ? { deviceScaleFactor: 2 } : {}), baseURL: `http://localhost:${viewport.port}`, storageState: `test-results/.auth/${viewport.name}.json` },
-          },
-        ]
-      : []),
+    ...(docs ? docsProjects(viewport) : []),
   ]),
   webServer: viewports.map((viewport) => ({
     command: `node scripts/e2e-server.mjs ${viewport.port}`,

@@ -7,17 +7,18 @@ import { postMessages, registerDevice, unique } from "./inbox-seed";
  * forwards messages from uniquely named senders, an incident room that is
  * resolved, and tasks done on time, late and left overdue. Everything is
  * named with a unique stamp, so specs running beside it on the same server
- * do not disturb what these assert.
+ * do not disturb what these assert; the docs' pictures pass an empty stamp
+ * for plain names.
  */
 export type AnalyticsSeed = { stamp: string; device: string; senders: string[]; room: string; tasks: string[] };
 
 const DAY = 86_400_000;
 
-export async function seedAnalytics(request: APIRequestContext): Promise<AnalyticsSeed> {
-  const stamp = unique("an");
+export async function seedAnalytics(request: APIRequestContext, stamp = unique("an")): Promise<AnalyticsSeed> {
+  const named = (name: string) => `${name} ${stamp}`.trim();
   const headers = await sameOriginHeaders(request);
-  const device = await registerDevice(request, `Pixel ${stamp}`);
-  const senders = [`Bank ${stamp}`, `Mum ${stamp}`, `Alerts ${stamp}`];
+  const device = await registerDevice(request, named("Pixel 7"));
+  const senders = [named("Bank"), named("Mum"), named("Alerts")];
   await postMessages(request, device, [
     ...Array.from({ length: 5 }, (_, i) => ({ sender: senders[0]!, body: `Your code is ${1000 + i}` })),
     ...Array.from({ length: 3 }, (_, i) => ({ sender: senders[1]!, body: `Dinner at ${6 + i}?` })),
@@ -25,7 +26,7 @@ export async function seedAnalytics(request: APIRequestContext): Promise<Analyti
     { sender: senders[2]!, body: "Missed call", type: "call" },
   ]);
 
-  const room = `Checkout outage ${stamp}`;
+  const room = named("Checkout outage");
   const created = await request.post("/api/v1/rooms", { data: { title: room, severity: "sev2" }, headers });
   expect(created.status()).toBe(201);
   const roomId = ((await created.json()) as { room: { id: string } }).room.id;
@@ -35,7 +36,7 @@ export async function seedAnalytics(request: APIRequestContext): Promise<Analyti
   expect((await request.patch(`/api/v1/rooms/${roomId}`, { data: { status: "resolved" }, headers })).status()).toBe(200);
 
   const now = Date.now();
-  const tasks = [`Renew certificate ${stamp}`, `Rotate keys ${stamp}`, `File report ${stamp}`];
+  const tasks = [named("Renew certificate"), named("Rotate keys"), named("File report")];
   const dues = [now + DAY, now - DAY, now - 2 * DAY];
   const ids: string[] = [];
   for (const [index, title] of tasks.entries()) {

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { THEMES, shoot } from "./docs-screenshots";
 import { guardPage } from "./helpers";
 import { seedAnalytics } from "./analytics-seed";
 
@@ -19,27 +19,19 @@ const PAGES = [
   { name: "insights", path: "/insights", heading: "My messages per day" },
 ];
 
-async function shoot(page: Page, name: string, size: string, theme: string): Promise<void> {
-  mkdirSync("docs/screenshots", { recursive: true });
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: `docs/screenshots/analytics-${name}-${size}-${theme}.png`, fullPage: true, animations: "disabled", caret: "hide" });
-}
-
 test("screenshots of the analytics pages, light and dark", async ({ page }, testInfo) => {
   test.setTimeout(480_000);
   guardPage(page);
-  const size = testInfo.project.name.replace(/-docs$/, "");
-  await seedAnalytics(page.request);
+  await seedAnalytics(page.request, "");
   const to = new Date().toISOString().slice(0, 10);
   const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
-  for (const theme of ["light", "dark"] as const) {
+  for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     for (const entry of PAGES) {
       await page.goto(`${entry.path}?from=${from}&to=${to}`);
       await expect(page.getByRole("main").locator("[aria-busy=true]")).toHaveCount(0, { timeout: 45_000 });
       await expect(page.getByRole("heading", { level: 2, name: entry.heading, exact: true })).toBeVisible();
-      await shoot(page, entry.name, size, theme);
+      await shoot(page, `analytics-${entry.name}`, testInfo, theme, { fullPage: true, settleMs: 400 });
     }
   }
 });

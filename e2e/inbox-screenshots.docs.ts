@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { THEMES, shoot } from "./docs-screenshots";
 import { guardPage } from "./helpers";
 import { postMessages, registerDevice } from "./inbox-seed";
 
@@ -7,17 +7,9 @@ import { postMessages, registerDevice } from "./inbox-seed";
  * docs/screenshots/{inbox,message-detail,devices,settings-profile}-<size>-<theme>.png,
  * with a realistic inbox. Runs with DOCS_SCREENSHOTS=1 (see playwright.config.ts).
  */
-async function shoot(page: Page, name: string, size: string, theme: string): Promise<void> {
-  mkdirSync("docs/screenshots", { recursive: true });
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `docs/screenshots/${name}-${size}-${theme}.png`, animations: "disabled", caret: "hide" });
-}
-
 test("screenshots of the inbox, a message, devices and the profile, light and dark", async ({ page, request }, testInfo) => {
   test.setTimeout(180_000);
   guardPage(page);
-  const size = testInfo.project.name.replace(/-docs$/, "");
   const pixel = await registerDevice(request, "Pixel 8");
   const work = await registerDevice(request, "Work phone");
   await postMessages(request, pixel, [
@@ -30,20 +22,20 @@ test("screenshots of the inbox, a message, devices and the profile, light and da
     { sender: "PagerDuty", title: "INCIDENT #4211", body: "api-gateway: error rate above 5% for 10 minutes", type: "notification", priority: "urgent", tags: ["oncall"] },
     { sender: "+44 20 7946 0018", body: "Missed call", type: "call" },
   ]);
-  for (const theme of ["light", "dark"] as const) {
+  for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await page.goto("/inbox");
     await expect(page.getByRole("list", { name: "Messages" }).getByRole("listitem").first()).toBeVisible();
-    await shoot(page, "inbox", size, theme);
+    await shoot(page, "inbox", testInfo, theme);
     await page.getByRole("button", { name: /PagerDuty/ }).click();
     await expect(page.getByTestId("message-detail")).toBeVisible();
-    await shoot(page, "message-detail", size, theme);
+    await shoot(page, "message-detail", testInfo, theme);
     await page.keyboard.press("Escape");
     await page.goto("/settings/devices");
     await expect(page.getByRole("list", { name: "Devices" })).toBeVisible();
-    await shoot(page, "devices", size, theme);
+    await shoot(page, "devices", testInfo, theme);
     await page.goto("/settings/profile");
     await expect(page.getByLabel("Time zone")).toBeVisible();
-    await shoot(page, "settings-profile", size, theme);
+    await shoot(page, "settings-profile", testInfo, theme);
   }
 });

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { THEMES, shoot } from "./docs-screenshots";
 import { guardPage, sameOriginHeaders } from "./helpers";
 import { openTask, openTasks } from "./tasks-helpers";
 
@@ -8,13 +8,6 @@ import { openTask, openTasks } from "./tasks-helpers";
  * recurrence editor) at both sizes, light and dark:
  *   DOCS_SCREENSHOTS=1 npx playwright test --project=phone-docs --project=desktop-docs e2e/tasks-screenshots.docs.ts
  */
-async function shoot(page: Page, name: string, size: string, theme: string): Promise<void> {
-  mkdirSync("docs/screenshots", { recursive: true });
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `docs/screenshots/${name}-${size}-${theme}.png`, animations: "disabled", caret: "hide" });
-}
-
 function inDays(days: number, hour: number): string {
   const date = new Date();
   date.setUTCDate(date.getUTCDate() + days);
@@ -25,7 +18,6 @@ function inDays(days: number, hour: number): string {
 test("screenshots of the task list and the drawer's recurrence editor, light and dark", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   guardPage(page);
-  const size = testInfo.project.name.replace(/-docs$/, "");
   const headers = await sameOriginHeaders(page.request);
   for (const [name, color] of [["home", "#16a34a"], ["work", "#2563eb"], ["bills", "#dc2626"]] as const) {
     await page.request.post("/api/v1/tasks/tags", { data: { name, color }, headers });
@@ -42,18 +34,18 @@ test("screenshots of the task list and the drawer's recurrence editor, light and
     expect(res.status()).toBe(201);
   }
 
-  for (const theme of ["light", "dark"] as const) {
+  for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await openTasks(page);
     await expect(page.getByRole("list", { name: "Tasks" }).getByRole("listitem")).toHaveCount(seeds.length);
-    await shoot(page, "tasks-list", size, theme);
+    await shoot(page, "tasks-list", testInfo, theme);
 
     await openTask(page, "Water the plants");
     const drawer = page.getByRole("dialog", { name: "Task details" });
     await expect(drawer.getByRole("list", { name: "Next 5 dates" }).getByRole("listitem")).toHaveCount(5);
     await drawer.getByRole("group", { name: "Repeat" }).scrollIntoViewIfNeeded();
     await drawer.getByLabel("Repeats").scrollIntoViewIfNeeded();
-    await shoot(page, "tasks-drawer-recurrence", size, theme);
+    await shoot(page, "tasks-drawer-recurrence", testInfo, theme);
     await page.keyboard.press("Escape");
   }
 });
