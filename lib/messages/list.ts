@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/lib/db/client";
+import { searchQuery } from "@/lib/db/search";
 import { messages } from "@/lib/db/schema/inbox";
 import { AppError } from "@/lib/http/errors";
 import { decodeListCursor, pageOf } from "@/lib/http/list-cursor";
@@ -27,26 +28,6 @@ export type Filter = {
   since?: Date;
   until?: Date;
 };
-
-/**
- * A tsquery for what a person types: every word must match, and the last
- * one matches as a prefix ("meet" finds "meeting") because people search
- * while typing. The words go through plainto_tsquery, which uses the same
- * parser as the documents, so the text never reaches tsquery syntax; only a
- * last word of plain letters and digits gets the `:*` prefix operator.
- */
-export function searchQuery(q: string): SQL | null {
-  const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 16);
-  if (words.length === 0) return null;
-  const last = words[words.length - 1]!;
-  const head = words.slice(0, -1).join(" ");
-  const parts: SQL[] = [];
-  if (/[\p{L}\p{N}]/u.test(head)) parts.push(sql`plainto_tsquery('simple', ${head})`);
-  if (/^[\p{L}\p{N}]+$/u.test(last)) parts.push(sql`to_tsquery('simple', ${`${last.toLowerCase()}:*`})`);
-  else if (/[\p{L}\p{N}]/u.test(last)) parts.push(sql`plainto_tsquery('simple', ${last})`);
-  if (parts.length === 0) return null;
-  return sql`(${sql.join(parts, sql` && `)})`;
-}
 
 /** Conditions for a user's live (not deleted) messages matching a filter. The user is always in the where. */
 export function filterConditions(userId: string, filter: Filter): SQL[] {

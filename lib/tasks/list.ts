@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNull, lt, not, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/lib/db/client";
+import { searchQuery } from "@/lib/db/search";
 import { taskReminders, taskTagLinks, taskTags, tasks } from "@/lib/db/schema/tasks";
 import { AppError } from "@/lib/http/errors";
 import { userTimezone } from "@/lib/tasks/fields";
@@ -19,12 +20,6 @@ function overdueAt(now: Date): SQL {
   return sql`(${tasks.status} <> 'done' and ${tasks.dueAt} is not null and case when ${tasks.allDay}
     then ((${tasks.dueAt} at time zone ${tasks.timezone}) + interval '1 day') at time zone ${tasks.timezone} <= ${now}::timestamptz
     else ${tasks.dueAt} < ${now}::timestamptz end)`;
-}
-
-/** A search string as a prefix query over words: "buy mil" finds "Buy milk". Only letters and digits reach to_tsquery. */
-function tsquery(q: string): string | null {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 10) ?? [];
-  return words.length > 0 ? words.map((word) => `${word}:*`).join(" & ") : null;
 }
 
 export async function filterConditions(db: Database, userId: string, filter: TaskFilter, now: Date): Promise<SQL[]> {
@@ -51,9 +46,9 @@ export async function filterConditions(db: Database, userId: string, filter: Tas
     where.push(filter.hasReminder ? has : not(has));
   }
   if (filter.q) {
-    const query = tsquery(filter.q);
+    const query = searchQuery(filter.q);
     // Nothing searchable (only punctuation): nothing matches.
-    where.push(query ? sql`${tasks.search} @@ to_tsquery('simple', ${query})` : sql`false`);
+    where.push(query ? sql`${tasks.search} @@ ${query}` : sql`false`);
   }
   return where;
 }

@@ -277,6 +277,17 @@ describe("lists, search, tags and views", () => {
     expect((await call(listTasks, { key: alice.key, query: { sort: "dueAt", cursor: otherSortCursor.body.nextCursor } })).status).toBe(422);
   });
 
+  it("searches words the way the parser splits them: a ticket number with a hyphen, the last word as a prefix", async () => {
+    const alice = await makeUser();
+    const ticket = await create(alice.key, { title: "Close INC-4211 after the postmortem" });
+    const other = await create(alice.key, { title: "Close INC-4299", description: "4211 is a different one" });
+    const search = async (q: string) => ((await call(listTasks, { key: alice.key, query: { q } })).body.data as { id: string }[]).map((t) => t.id);
+    expect(await search("INC-4211")).toEqual([ticket.id]);
+    expect(await search("inc-4211 postmort")).toEqual([ticket.id]);
+    expect(await search("close inc")).toEqual(expect.arrayContaining([ticket.id, other.id]));
+    expect(await search("--- ...")).toEqual([]);
+  });
+
   it("manages tags with colours; a rename shows on the tasks", async () => {
     const alice = await makeUser();
     const bob = await makeUser();
