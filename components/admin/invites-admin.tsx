@@ -5,7 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { SecretField } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card, CardHeader, type Tone } from "@/components/ui/display";
 import { Input, Select } from "@/components/ui/field";
 import { PlusIcon, UserIcon } from "@/components/ui/icons";
@@ -181,34 +181,22 @@ function CreateInviteDialog({ onClose, onCreated }: { onClose: () => void; onCre
     if (!local.email) create.mutate();
   };
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title="Invite a user"
       description="They choose their own name and password when they open the link."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-invite" loading={create.isPending}>
-            Create invite
-          </Button>
-        </>
-      }
+      formId="create-invite"
+      onSubmit={onSubmit}
+      submitLabel="Create invite"
+      pending={create.isPending}
+      formError={errors.form}
     >
-      <form id="create-invite" onSubmit={onSubmit} noValidate className="space-y-4">
-        {errors.form ? (
-          <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-            {errors.form}
-          </p>
-        ) : null}
-        <Input label="Email" type="email" autoFocus inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
-        <Select label="Role" value={role} onChange={(e) => setRole(e.target.value as "member" | "admin")} hint="Admins manage users, invites and see the audit log.">
-          <option value="member">Member</option>
-          <option value="admin">Admin</option>
-        </Select>
-      </form>
-    </Dialog>
+      <Input label="Email" type="email" autoFocus inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+      <Select label="Role" value={role} onChange={(e) => setRole(e.target.value as "member" | "admin")} hint="Admins manage users, invites and see the audit log.">
+        <option value="member">Member</option>
+        <option value="admin">Admin</option>
+      </Select>
+    </FormDialog>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useCommands } from "@/components/commands/registry";
 import { Button } from "@/components/ui/button";
 import { CopyButton, SecretField } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card, CardHeader, type Tone } from "@/components/ui/display";
 import { Input } from "@/components/ui/field";
 import { PlusIcon, SmartphoneIcon } from "@/components/ui/icons";
@@ -174,36 +174,29 @@ function AddDeviceDialog({ open, onClose, onRegistered }: { open: boolean; onClo
     register.mutate();
   };
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title="Add a device"
       description="The device gets its own key that can only forward and sync messages."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="add-device-form" loading={register.isPending}>
-            Register device
-          </Button>
-        </>
-      }
+      formId="add-device-form"
+      onSubmit={submit}
+      submitLabel="Register device"
+      pending={register.isPending}
+      formError={error && !error.fieldError("name") && !error.fieldError("signingSecret") ? error.message : undefined}
+      noValidate={false}
     >
-      <form id="add-device-form" onSubmit={submit} className="space-y-4">
-        <Input label="Device name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} placeholder="Work phone" error={error?.fieldError("name")} />
-        <Input label="Platform" value={platform} onChange={(event) => setPlatform(event.target.value)} maxLength={40} hint="android, ios, …" />
-        <Input
-          label="Signing secret (optional)"
-          value={secret}
-          onChange={(event) => setSecret(event.target.value)}
-          hint="If the forwarder app signs its requests, paste its secret here."
-          error={error?.fieldError("signingSecret")}
-          autoComplete="off"
-        />
-        {error && !error.fieldError("name") && !error.fieldError("signingSecret") ? <p className="text-sm text-red-600 dark:text-red-400">{error.message}</p> : null}
-      </form>
-    </Dialog>
+      <Input label="Device name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} placeholder="Work phone" error={error?.fieldError("name")} />
+      <Input label="Platform" value={platform} onChange={(event) => setPlatform(event.target.value)} maxLength={40} hint="android, ios, …" />
+      <Input
+        label="Signing secret (optional)"
+        value={secret}
+        onChange={(event) => setSecret(event.target.value)}
+        hint="If the forwarder app signs its requests, paste its secret here."
+        error={error?.fieldError("signingSecret")}
+        autoComplete="off"
+      />
+    </FormDialog>
   );
 }
 
@@ -283,30 +276,21 @@ function RenameDialog({ device, onClose, onDone }: { device: DeviceView; onClose
   });
   const error = rename.error instanceof ApiError ? rename.error : null;
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title={`Rename ${device.name}`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="rename-device-form" loading={rename.isPending}>
-            Save
-          </Button>
-        </>
-      }
+      formId="rename-device-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        rename.mutate();
+      }}
+      submitLabel="Save"
+      pending={rename.isPending}
+      formClassName=""
+      noValidate={false}
     >
-      <form
-        id="rename-device-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          rename.mutate();
-        }}
-      >
-        <Input label="Device name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} error={error?.fieldError("name") ?? error?.message} />
-      </form>
-    </Dialog>
+      <Input label="Device name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} error={error?.fieldError("name") ?? error?.message} />
+    </FormDialog>
   );
 }

@@ -9,7 +9,7 @@ import { errorDetail, requestIdOf, roomsApi, SEVERITIES, SEVERITY_LABEL } from "
 import { SeverityBadge, StatusBadge } from "@/components/rooms/badges";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/dialog";
 import { Card } from "@/components/ui/display";
 import { Input, Select, Textarea } from "@/components/ui/field";
 import { ChevronRightIcon, PlusIcon, RoomsIcon } from "@/components/ui/icons";
@@ -144,38 +144,26 @@ function NewRoomDialog({ open, onClose }: { open: boolean; onClose: () => void }
   };
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title="New incident room"
       description="You become the room's commander; add people once it is open."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="new-room-form" loading={create.isPending}>
-            Open room
-          </Button>
-        </>
-      }
+      formId="new-room-form"
+      onSubmit={submit}
+      submitLabel="Open room"
+      pending={create.isPending}
+      formError={create.isError ? errorDetail(create.error) : undefined}
     >
-      <form id="new-room-form" className="space-y-4" onSubmit={submit} noValidate>
-        <Input label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={titleError} maxLength={200} autoFocus placeholder="Checkout errors after 4.12 deploy" />
-        <Select label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value as RoomSeverity)}>
-          {SEVERITIES.map((value) => (
-            <option key={value} value={value}>
-              {SEVERITY_LABEL[value]}
-            </option>
-          ))}
-        </Select>
-        <Textarea label="Description" hint="Optional. What is happening, who is affected." value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={10_000} />
-        {create.isError ? (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-            {errorDetail(create.error)}
-          </p>
-        ) : null}
-      </form>
-    </Dialog>
+      <Input label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={titleError} maxLength={200} autoFocus placeholder="Checkout errors after 4.12 deploy" />
+      <Select label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value as RoomSeverity)}>
+        {SEVERITIES.map((value) => (
+          <option key={value} value={value}>
+            {SEVERITY_LABEL[value]}
+          </option>
+        ))}
+      </Select>
+      <Textarea label="Description" hint="Optional. What is happening, who is affected." value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={10_000} />
+    </FormDialog>
   );
 }

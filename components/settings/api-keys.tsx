@@ -9,10 +9,10 @@ import { ApiError, apiFetch } from "@/lib/http/api-client";
 import { queryKeys } from "@/lib/query-keys";
 import { Button } from "@/components/ui/button";
 import { SecretField } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card, CardHeader } from "@/components/ui/display";
 import { Checkbox, Input, Select } from "@/components/ui/field";
-import { AlertIcon, KeyIcon, PlusIcon, RotateIcon, SmartphoneIcon, TrashIcon } from "@/components/ui/icons";
+import { KeyIcon, PlusIcon, RotateIcon, SmartphoneIcon, TrashIcon } from "@/components/ui/icons";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
@@ -274,60 +274,48 @@ function CreateKeyForm({ role, onClose, onCreated }: { role: "admin" | "member";
   const toggle = (scope: Scope, on: boolean) => setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
   const [tomorrow] = useState(() => new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10));
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title="Create an API key"
       description="The key can do only what its scopes allow, and only what you can do yourself."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-api-key" loading={create.isPending}>
-            Create key
-          </Button>
-        </>
-      }
+      formId="create-api-key"
+      onSubmit={onSubmit}
+      submitLabel="Create key"
+      pending={create.isPending}
+      formError={errors.form}
+      formClassName="space-y-5"
     >
-      <form id="create-api-key" onSubmit={onSubmit} noValidate className="space-y-5">
-        {errors.form ? (
-          <p role="alert" className="flex gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-            <AlertIcon className="size-5 shrink-0" />
-            {errors.form}
+      <Input label="Name" autoFocus maxLength={100} placeholder="e.g. Pixel forwarder, backup script" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      <fieldset aria-describedby={errors.scopes ? "scopes-error" : undefined}>
+        <div className="mb-2 flex items-center justify-between">
+          <legend className="text-sm font-medium text-slate-800 dark:text-slate-200">Scopes</legend>
+          <button type="button" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => setScopes(scopes.length === available.length ? [] : [...available])}>
+            {scopes.length === available.length ? "Clear all" : "Select all"}
+          </button>
+        </div>
+        <div className="grid gap-3 sm:grid-cols-2">
+          {available.map((scope) => (
+            <Checkbox key={scope} label={<span className="font-mono text-[13px]">{scope}</span>} description={SCOPE_DESCRIPTIONS[scope]} checked={scopes.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />
+          ))}
+        </div>
+        {errors.scopes ? (
+          <p id="scopes-error" className="mt-2 text-xs font-medium text-red-600 dark:text-red-400">
+            {errors.scopes}
           </p>
         ) : null}
-        <Input label="Name" autoFocus maxLength={100} placeholder="e.g. Pixel forwarder, backup script" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
-        <fieldset aria-describedby={errors.scopes ? "scopes-error" : undefined}>
-          <div className="mb-2 flex items-center justify-between">
-            <legend className="text-sm font-medium text-slate-800 dark:text-slate-200">Scopes</legend>
-            <button type="button" className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-300" onClick={() => setScopes(scopes.length === available.length ? [] : [...available])}>
-              {scopes.length === available.length ? "Clear all" : "Select all"}
-            </button>
-          </div>
-          <div className="grid gap-3 sm:grid-cols-2">
-            {available.map((scope) => (
-              <Checkbox key={scope} label={<span className="font-mono text-[13px]">{scope}</span>} description={SCOPE_DESCRIPTIONS[scope]} checked={scopes.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />
-            ))}
-          </div>
-          {errors.scopes ? (
-            <p id="scopes-error" className="mt-2 text-xs font-medium text-red-600 dark:text-red-400">
-              {errors.scopes}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <Select label="Expires" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-            {EXPIRY_OPTIONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </Select>
-          {expiry === "custom" ? <Input label="Expiry date" type="date" min={tomorrow} value={customDate} onChange={(e) => setCustomDate(e.target.value)} error={errors.expiresAt} /> : null}
-        </div>
-        {expiry !== "custom" && errors.expiresAt ? <p className="text-xs font-medium text-red-600 dark:text-red-400">{errors.expiresAt}</p> : null}
-      </form>
-    </Dialog>
+      </fieldset>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Select label="Expires" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          {EXPIRY_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </Select>
+        {expiry === "custom" ? <Input label="Expiry date" type="date" min={tomorrow} value={customDate} onChange={(e) => setCustomDate(e.target.value)} error={errors.expiresAt} /> : null}
+      </div>
+      {expiry !== "custom" && errors.expiresAt ? <p className="text-xs font-medium text-red-600 dark:text-red-400">{errors.expiresAt}</p> : null}
+    </FormDialog>
   );
 }

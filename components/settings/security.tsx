@@ -7,7 +7,7 @@ import { PasswordInput } from "@/components/auth/password-input";
 import { useSignOut } from "@/components/shell/use-sign-out";
 import { Button } from "@/components/ui/button";
 import { CopyButton, SecretField } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card, CardHeader } from "@/components/ui/display";
 import { Input } from "@/components/ui/field";
 import { DownloadIcon, LogOutIcon, RotateIcon, ShieldIcon } from "@/components/ui/icons";
@@ -190,40 +190,32 @@ function EnrolDialog({ enrolment, onClose, onEnabled }: { enrolment: Enrolment; 
     confirm.mutate();
   };
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title="Set up two-factor sign-in"
       initialFocus={codeRef}
       description="Scan the code with your authenticator app, then type the 6-digit code it shows."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="totp-confirm" loading={confirm.isPending}>
-            Turn on
-          </Button>
-        </>
-      }
+      formId="totp-confirm"
+      onSubmit={onSubmit}
+      submitLabel="Turn on"
+      pending={confirm.isPending}
     >
-      <form id="totp-confirm" onSubmit={onSubmit} noValidate className="space-y-4">
-        {/* A data: URL made by the server; next/image adds nothing for it. */}
-        {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={192} height={192} className="mx-auto size-48 rounded-lg bg-white p-2 ring-1 ring-slate-200" />
-        <SecretField label="Or type this key into the app" value={enrolment.secret} />
-        <Input
-          ref={codeRef}
-          label="Code from the app"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          value={code}
-          onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))}
-          error={error}
-        />
-      </form>
-    </Dialog>
+      {/* A data: URL made by the server; next/image adds nothing for it. */}
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={192} height={192} className="mx-auto size-48 rounded-lg bg-white p-2 ring-1 ring-slate-200" />
+      <SecretField label="Or type this key into the app" value={enrolment.secret} />
+      <Input
+        ref={codeRef}
+        label="Code from the app"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={6}
+        value={code}
+        onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))}
+        error={error}
+      />
+    </FormDialog>
   );
 }
 
@@ -245,25 +237,19 @@ function ProofDialog({ purpose, onClose, onDone }: { purpose: "disable" | "regen
     submit.mutate();
   };
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title={purpose === "disable" ? "Turn off two-factor?" : "Make new backup codes?"}
       description={purpose === "disable" ? "Signing in will need only your password. Confirm with it." : "The current backup codes stop working. Confirm with your password."}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="totp-proof" variant={purpose === "disable" ? "danger" : "primary"} loading={submit.isPending}>
-            {purpose === "disable" ? "Turn off" : "Make new codes"}
-          </Button>
-        </>
-      }
+      formId="totp-proof"
+      onSubmit={onSubmit}
+      submitLabel={purpose === "disable" ? "Turn off" : "Make new codes"}
+      submitVariant={purpose === "disable" ? "danger" : "primary"}
+      pending={submit.isPending}
+      formClassName=""
     >
-      <form id="totp-proof" onSubmit={onSubmit} noValidate>
-        <PasswordInput label="Password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={error} />
-      </form>
-    </Dialog>
+      <PasswordInput label="Password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={error} />
+    </FormDialog>
   );
 }

@@ -6,10 +6,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCommands } from "@/components/commands/registry";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { SecretField } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card, CardHeader } from "@/components/ui/display";
 import { Checkbox, Input } from "@/components/ui/field";
-import { AlertIcon, PlusIcon, TrashIcon, WebhookIcon } from "@/components/ui/icons";
+import { PlusIcon, TrashIcon, WebhookIcon } from "@/components/ui/icons";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 import { useToast } from "@/components/ui/toast";
@@ -186,55 +186,43 @@ export function WebhookForm({ webhook, onClose, onSaved }: { webhook: WebhookVie
   const toggle = (name: string, on: boolean) => setEvents((current) => (on ? [...current.filter((e) => e !== ALL_EVENTS), name] : current.filter((e) => e !== name)));
 
   return (
-    <Dialog
+    <FormDialog
       open
       size="lg"
       onClose={onClose}
       title={webhook ? "Edit webhook" : "Add a webhook"}
       description="Each event is a POST of {id, type, createdAt, data}. Failed deliveries are retried with backoff."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="webhook-form" loading={save.isPending}>
-            {webhook ? "Save" : "Add webhook"}
-          </Button>
-        </>
-      }
+      formId="webhook-form"
+      onSubmit={onSubmit}
+      submitLabel={webhook ? "Save" : "Add webhook"}
+      pending={save.isPending}
+      formError={errors.form}
+      formClassName="space-y-5"
     >
-      <form id="webhook-form" onSubmit={onSubmit} noValidate className="space-y-5">
-        {errors.form ? (
-          <p role="alert" className="flex gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-            <AlertIcon className="size-5 shrink-0" />
-            {errors.form}
+      <Input label="URL" type="url" inputMode="url" autoFocus placeholder="https://example.com/hooks/hub" value={url} onChange={(e) => setUrl(e.target.value)} error={errors.url} />
+      <Input label="Description" placeholder="What receives these events" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
+      <fieldset aria-describedby={errors.events ? "webhook-events-error" : undefined}>
+        <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Events</legend>
+        <Checkbox label="All events" description="Every event type, including ones added later" checked={all} onChange={(e) => setEvents(e.target.checked ? [ALL_EVENTS] : [])} />
+        <div className="mt-3 grid gap-3 sm:grid-cols-2">
+          {WEBHOOK_EVENT_TYPES.map((name) => (
+            <Checkbox
+              key={name}
+              label={<span className="font-mono text-[13px]">{name}</span>}
+              description={EVENT_DESCRIPTIONS[name]}
+              disabled={all}
+              checked={all || events.includes(name)}
+              onChange={(e) => toggle(name, e.target.checked)}
+            />
+          ))}
+        </div>
+        {errors.events ? (
+          <p id="webhook-events-error" className="mt-2 text-xs font-medium text-red-600 dark:text-red-400">
+            {errors.events}
           </p>
         ) : null}
-        <Input label="URL" type="url" inputMode="url" autoFocus placeholder="https://example.com/hooks/hub" value={url} onChange={(e) => setUrl(e.target.value)} error={errors.url} />
-        <Input label="Description" placeholder="What receives these events" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
-        <fieldset aria-describedby={errors.events ? "webhook-events-error" : undefined}>
-          <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Events</legend>
-          <Checkbox label="All events" description="Every event type, including ones added later" checked={all} onChange={(e) => setEvents(e.target.checked ? [ALL_EVENTS] : [])} />
-          <div className="mt-3 grid gap-3 sm:grid-cols-2">
-            {WEBHOOK_EVENT_TYPES.map((name) => (
-              <Checkbox
-                key={name}
-                label={<span className="font-mono text-[13px]">{name}</span>}
-                description={EVENT_DESCRIPTIONS[name]}
-                disabled={all}
-                checked={all || events.includes(name)}
-                onChange={(e) => toggle(name, e.target.checked)}
-              />
-            ))}
-          </div>
-          {errors.events ? (
-            <p id="webhook-events-error" className="mt-2 text-xs font-medium text-red-600 dark:text-red-400">
-              {errors.events}
-            </p>
-          ) : null}
-        </fieldset>
-        {webhook ? <Checkbox label="Active" description="Turning it back on clears its failure count" checked={active} onChange={(e) => setActive(e.target.checked)} /> : null}
-      </form>
-    </Dialog>
+      </fieldset>
+      {webhook ? <Checkbox label="Active" description="Turning it back on clears its failure count" checked={active} onChange={(e) => setActive(e.target.checked)} /> : null}
+    </FormDialog>
   );
 }

@@ -9,7 +9,7 @@ import { useOnReconnect, useRealtimeEvent } from "@/components/realtime/realtime
 import { refetchAfterChange } from "@/components/realtime/refetch";
 import { useHotkeys } from "@/components/hotkeys/use-hotkeys";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, FormDialog } from "@/components/ui/dialog";
 import { Badge, Card } from "@/components/ui/display";
 import { Input, Select } from "@/components/ui/field";
 import { BellIcon, PlusIcon, SearchIcon, TasksIcon, RotateIcon } from "@/components/ui/icons";
@@ -657,23 +657,22 @@ function SaveViewDialog({ open, onClose, filters, onSaved }: { open: boolean; on
     onError: (error) => toast({ title: "Could not save the view", description: error.message, tone: "error" }),
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title="Save view"
       description="Saves the current search, filters and sort under a name."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name.trim()}>
-            Save view
-          </Button>
-        </>
-      }
+      formId="save-task-view"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (name.trim()) create.mutate();
+      }}
+      submitLabel="Save view"
+      pending={create.isPending}
+      submitDisabled={!name.trim()}
+      formClassName=""
     >
       <Input label="Name" value={name} onChange={(event) => setName(event.target.value)} maxLength={100} autoFocus />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type RefObject } from "react";
+import { useEffect, useId, useRef, type FormEvent, type KeyboardEvent, type ReactNode, type RefObject } from "react";
 import { cx } from "@/components/ui/cx";
-import { Button, IconButton } from "@/components/ui/button";
-import { XIcon } from "@/components/ui/icons";
+import { Button, IconButton, type ButtonVariant } from "@/components/ui/button";
+import { AlertIcon, XIcon } from "@/components/ui/icons";
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 
@@ -189,6 +189,67 @@ export function ConfirmDialog({
       }
     >
       <div className="text-sm text-slate-600 dark:text-slate-400">{description}</div>
+    </Dialog>
+  );
+}
+
+/** A form's own error (not a field's), announced as an alert. */
+export function FormError({ children }: { children: ReactNode }) {
+  return (
+    <p role="alert" className="flex gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+      <AlertIcon className="size-5 shrink-0" />
+      <span>{children}</span>
+    </p>
+  );
+}
+
+/**
+ * A dialog around one form: Cancel and the submit button in the footer (the
+ * button submits the form by its id, so Enter in a field submits too), and
+ * the form's own error, if any, as an alert at its top.
+ */
+export function FormDialog({
+  formId,
+  onSubmit,
+  submitLabel,
+  submitVariant = "primary",
+  pending,
+  submitDisabled = false,
+  formError,
+  formClassName = "space-y-4",
+  noValidate = true,
+  children,
+  ...modal
+}: Omit<ModalProps, "footer"> & {
+  formId: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  submitLabel: ReactNode;
+  submitVariant?: Extract<ButtonVariant, "primary" | "danger">;
+  pending: boolean;
+  submitDisabled?: boolean;
+  formError?: ReactNode;
+  formClassName?: string;
+  /** False leaves the browser's own checks (required, type) on. */
+  noValidate?: boolean;
+}) {
+  return (
+    <Dialog
+      {...modal}
+      footer={
+        <>
+          <Button variant="secondary" onClick={modal.onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" form={formId} variant={submitVariant} loading={pending} disabled={submitDisabled}>
+            {submitLabel}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={onSubmit} noValidate={noValidate} className={formClassName}>
+        {formError ? <FormError>{formError}</FormError> : null}
+        {children}
+      </form>
     </Dialog>
   );
 }
