@@ -112,6 +112,10 @@ describe("reading the inbox", () => {
     }
     expect((await list(alice, { q: "???" })).data).toEqual([]);
     expect((await list(alice, { q: "  " })).data).toHaveLength(4);
+    // A number matches the signed forms the parser keeps: +15550001 is one word.
+    expect((await list(alice, { q: "15550001" })).data.map((m: any) => m.sender)).toEqual(["+15550001"]);
+    expect((await list(alice, { q: "1555" })).data).toHaveLength(3);
+    expect((await list(alice, { q: "+15550002 reminder" })).data.map((m: any) => m.sender)).toEqual(["+15550002"]);
     // Search pages with the rank in the cursor.
     const first = await list(alice, { q: "meeting", limit: 2 });
     const second = await list(alice, { q: "meeting", limit: 2, cursor: first.nextCursor });

@@ -284,6 +284,10 @@ describe("lists, search, tags and views", () => {
     const search = async (q: string) => ((await call(listTasks, { key: alice.key, query: { q } })).body.data as { id: string }[]).map((t) => t.id);
     expect(await search("INC-4211")).toEqual([ticket.id]);
     expect(await search("inc-4211 postmort")).toEqual([ticket.id]);
+    // A number alone finds it too (the parser keeps the hyphen as a sign), as a prefix when it is the last word.
+    expect(await search("4211 postmortem")).toEqual([ticket.id]);
+    expect(await search("close 42")).toEqual(expect.arrayContaining([ticket.id, other.id]));
+    expect(await search("postmortem 4211")).toEqual([ticket.id]);
     expect(await search("close inc")).toEqual(expect.arrayContaining([ticket.id, other.id]));
     expect(await search("--- ...")).toEqual([]);
   });
