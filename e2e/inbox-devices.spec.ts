@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { guardPage } from "./helpers";
+import { guardPage, waitForShell } from "./helpers";
 import { postMessages, registerDevice, unique } from "./inbox-seed";
 
 test.beforeEach(({ page }) => guardPage(page));
@@ -133,6 +133,44 @@ test("without a save dialog the browser downloads the export itself", async ({ p
   for await (const chunk of stream) text += String(chunk);
   expect(text.split("\n")[0]).toMatch(/^id,/);
   expect(text).toContain(body);
+});
+
+test("a session that has ended shows the hub's reason, and nothing is saved, with or without a save dialog", async ({ page, context }) => {
+  // This page's save dialog records whether the page threw away what it wrote.
+  await page.addInitScript(() => {
+    const file = { writes: 0, aborted: false, closed: false };
+    Object.assign(window, { savedExport: file });
+    Object.defineProperty(window, "showSaveFilePicker", {
+      configurable: true,
+      value: async (options: { suggestedName: string }) => ({
+        name: options.suggestedName,
+        createWritable: async () => ({ write: async () => void file.writes++, close: async () => void (file.closed = true), abort: async () => void (file.aborted = true) }),
+      }),
+    });
+  });
+  // The other page has no save dialog, so the browser would download.
+  const plain = await context.newPage();
+  guardPage(plain);
+  await plain.addInitScript(() => Object.defineProperty(window, "showSaveFilePicker", { configurable: true, value: undefined }));
+  for (const each of [page, plain]) {
+    await each.goto("/settings/export");
+    await waitForShell(each);
+  }
+
+  await context.clearCookies();
+  const reason = "Sign in, or send an API key";
+  await page.getByRole("button", { name: "Export messages" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: reason })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { savedExport: object }).savedExport)).toEqual({ writes: 0, aborted: true, closed: false });
+  await expect(page.getByTestId("export-outcome")).toBeHidden();
+
+  // Without the dialog, the check before the browser's download finds the same.
+  let downloads = 0;
+  plain.on("download", () => void downloads++);
+  await plain.getByRole("button", { name: "Export messages" }).click();
+  await expect(plain.getByRole("alert").filter({ hasText: reason })).toBeVisible();
+  await expect(plain.getByTestId("export-outcome")).toBeHidden();
+  expect(downloads).toBe(0);
 });
 
 test("'Export these' in a filtered inbox exports only the messages that match", async ({ page, request }) => {

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/display";
 import { Select } from "@/components/ui/field";
 import { DownloadIcon } from "@/components/ui/icons";
+import { apiErrorOf, apiFetch } from "@/lib/http/api-client";
 import type { MessageType } from "@/lib/messages/schemas";
 import type { InboxFilters } from "@/lib/query-keys";
 
@@ -32,11 +33,6 @@ function saveFilePicker(): SaveFilePicker | null {
 
 function isAbort(cause: unknown): boolean {
   return (cause as Error | null)?.name === "AbortError";
-}
-
-async function problemOf(res: Response): Promise<Error> {
-  const problem = (await res.json().catch(() => null)) as { detail?: string } | null;
-  return new Error(problem?.detail ?? `The export failed (${res.status})`);
 }
 
 /**
@@ -87,7 +83,7 @@ export function ExportSettings({ devices }: { devices: Array<{ id: string; name:
     setProgress({ bytes: 0, rows: 0, done: false });
     try {
       const res = await fetch(url, { credentials: "same-origin", signal: controller.signal });
-      if (!res.ok || !res.body) throw await problemOf(res);
+      if (!res.ok || !res.body) throw await apiErrorOf(res);
       const reader = res.body.getReader();
       let bytes = 0;
       let newlines = 0;
@@ -110,8 +106,7 @@ export function ExportSettings({ devices }: { devices: Array<{ id: string; name:
   };
 
   const saveThroughBrowser = async (url: string, name: string) => {
-    const check = await fetch("/api/v1/messages?limit=1", { credentials: "same-origin" });
-    if (!check.ok) throw await problemOf(check);
+    await apiFetch("/api/v1/messages?limit=1");
     const link = document.createElement("a");
     link.href = url;
     link.download = name;

@@ -54,15 +54,29 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promi
     throw new ApiError(0, { title: "Network error", detail: "Could not reach the hub. Check your connection and try again." }, null);
   }
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let body: unknown = undefined;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { detail: text.slice(0, 200) };
-    }
-  }
-  if (!res.ok) throw new ApiError(res.status, (body as Record<string, unknown>) ?? {}, res.headers.get("retry-after"));
+  const body = parseBody(await res.text());
+  if (!res.ok) throw errorOf(res, body);
   return body as T;
+}
+
+/**
+ * The ApiError for a response that is not ok, for a caller that fetched it
+ * itself (a streamed download): as apiFetch would have thrown it.
+ */
+export async function apiErrorOf(res: Response): Promise<ApiError> {
+  return errorOf(res, parseBody(await res.text().catch(() => "")));
+}
+
+/** JSON, or a body that is not (a proxy's error page) as the first 200 characters of its detail. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.slice(0, 200) };
+  }
+}
+
+function errorOf(res: Response, body: unknown): ApiError {
+  return new ApiError(res.status, (body as Record<string, unknown> | undefined) ?? {}, res.headers.get("retry-after"));
 }
