@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
+const isNumber = (word: string) => /^[0-9]+$/.test(word);
+
 /**
  * Postgres's parser keeps a number's sign: "INC-4211" is `inc` and `-4211`,
  * "+15550001" is `+15550001`. So a number someone types also matches its
@@ -26,10 +28,10 @@ export function searchQuery(q: string): SQL | null {
   const last = words[words.length - 1]!;
   const head = words.slice(0, -1);
   const parts: SQL[] = [];
-  const headWords = head.filter((word) => !/^[0-9]+$/.test(word)).join(" ");
-  if (/[\p{L}\p{N}]/u.test(headWords)) parts.push(sql`plainto_tsquery('simple', ${headWords})`);
-  for (const word of head) if (/^[0-9]+$/.test(word)) parts.push(number(word, ""));
-  if (/^[0-9]+$/.test(last)) parts.push(number(last, ":*"));
+  const plain = head.filter((word) => !isNumber(word)).join(" ");
+  if (/[\p{L}\p{N}]/u.test(plain)) parts.push(sql`plainto_tsquery('simple', ${plain})`);
+  for (const word of head.filter(isNumber)) parts.push(number(word, ""));
+  if (isNumber(last)) parts.push(number(last, ":*"));
   else if (/^[\p{L}\p{N}]+$/u.test(last)) parts.push(sql`to_tsquery('simple', ${`${last.toLowerCase()}:*`})`);
   else if (/[\p{L}\p{N}]/u.test(last)) parts.push(sql`plainto_tsquery('simple', ${last})`);
   if (parts.length === 0) return null;
