@@ -10,6 +10,7 @@ import { auditLog } from "@/lib/db/schema/audit";
 import { apiKeys, users } from "@/lib/db/schema/users";
 import { call } from "@/tests/helpers/http";
 import { makeUser } from "@/tests/helpers/factories";
+import { makeDevice } from "@/tests/helpers/inbox";
 import { browserHeaders, cookieFrom, HUB_ORIGIN, sessionCookie } from "@/tests/helpers/session";
 import { signIn } from "@/tests/helpers/sign-in";
 
@@ -38,6 +39,14 @@ describe("profile", () => {
 
     const [audit] = await auditFor(alice.user.id, "user.profile_updated");
     expect(audit).toMatchObject({ actorId: alice.user.id, metadata: { fields: ["name", "timezone"] } });
+
+    // A phone's key reads who it belongs to, but does not rename its owner.
+    const phone = await makeDevice(alice);
+    expect((await call(me, { key: phone.key })).status).toBe(200);
+    const refused = await call(updateMe, { method: "PATCH", key: phone.key, body: { name: "Renamed by a phone" } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/device's API key/);
+    expect((await call(me, { key: alice.key })).body.user.name).toBe("Alice Liddell");
   });
 });
 

@@ -6,6 +6,9 @@ import { POST as readRoute } from "@/app/api/v1/notifications/read/route";
 import { GET as getPreferencesRoute, PUT as putPreferencesRoute } from "@/app/api/v1/notifications/preferences/route";
 import { GET as unsubscribeRoute } from "@/app/api/v1/notifications/unsubscribe/route";
 import { GET as mailboxRoute } from "@/app/api/v1/admin/mailbox/route";
+import { DELETE as unsubscribePushRoute, GET as listPushRoute, POST as subscribePushRoute } from "@/app/api/v1/push/subscriptions/route";
+import { POST as testPushRoute } from "@/app/api/v1/push/test/route";
+import { pushSubscriptions } from "@/lib/db/schema/push";
 import { getConfig, setConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { notificationDeliveries, notifications } from "@/lib/db/schema/notifications";
@@ -218,5 +221,28 @@ describe("notifications", () => {
   it("the dev mailbox is for admins only", async () => {
     const res = await call(mailboxRoute, { key: bob.key });
     expect(res.status).toBe(403);
+  });
+
+  it("refuses a phone's key: it cannot read notifications, change where they go, or subscribe a browser to them", async () => {
+    const owner = await makeUser();
+    const phone = await makeDevice(owner);
+    const endpoint = { endpoint: "https://push.example/attacker", keys: { p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", auth: "tBHItJI5svbpez7KI4CCXg" } };
+    const attempts = [
+      await call(listRoute, { key: phone.key }),
+      await call(readRoute, { method: "POST", key: phone.key, body: { all: true } }),
+      await call(getPreferencesRoute, { key: phone.key }),
+      await call(putPreferencesRoute, { method: "PUT", key: phone.key, body: { dailyDigest: false } }),
+      await call(listPushRoute, { key: phone.key }),
+      await call(subscribePushRoute, { method: "POST", key: phone.key, body: endpoint }),
+      await call(unsubscribePushRoute, { method: "DELETE", key: phone.key, body: { endpoint: endpoint.endpoint } }),
+      await call(testPushRoute, { method: "POST", key: phone.key }),
+    ];
+    for (const attempt of attempts) {
+      expect(attempt.status, attempt.text).toBe(403);
+      expect(attempt.body.detail).toMatch(/device's API key/);
+    }
+    expect(await getDb().select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, owner.user.id))).toEqual([]);
+    // The owner's own key still works.
+    expect((await call(listRoute, { key: owner.key })).status).toBe(200);
   });
 });

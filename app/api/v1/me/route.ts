@@ -14,7 +14,7 @@ export const GET = route({ auth: "user" }, async ({ actor }) => {
   return { user: toPublicUser(user), auth: { via: actor.via, scopes: actor.scopes, apiKeyId: actor.apiKeyId ?? null, deviceId: actor.deviceId ?? null } };
 });
 
-/** Changes the caller's name or time zone. */
-export const PATCH = route({ auth: "user", body: updateProfileSchema }, async ({ input, actor }) => ({
+/** Changes the caller's name or time zone. A phone's key (it sits in a forwarder app) may not. */
+export const PATCH = route({ auth: "user", body: updateProfileSchema, refuseDeviceKeys: true }, async ({ input, actor }) => ({
   user: await updateProfile(getDb(), actor.userId, input.body),
 }));
