@@ -123,7 +123,8 @@ export function UsersAdmin({ initialPage, currentUserId }: { initialPage: Page<P
                   <option value="admin">Admin</option>
                   <option value="member">Member</option>
                 </Select>
-                {user.totpEnabled ? (
+                {/* Your own goes through Security, with your password or a code. */}
+                {user.totpEnabled && user.id !== currentUserId ? (
                   <Button variant="secondary" size="sm" onClick={() => setPending({ user, change: "resetTwoFactor" })} aria-label={`Reset two-factor for ${user.email}`}>
                     Reset 2FA
                   </Button>

@@ -54,6 +54,11 @@ export async function updateUserByAdmin(
   userId: string,
   input: { role?: Role; active?: boolean; resetTwoFactor?: true },
 ): Promise<{ user: PublicUser; deactivated: boolean }> {
+  // Their own goes through /me/totp/disable, which takes a session and the
+  // password or a code: an admin key alone must not strip its owner's second factor.
+  if (input.resetTwoFactor && userId === actorId) {
+    throw new AppError("forbidden", "Turn your own two-factor sign-in off under Security, with your password or a code");
+  }
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_LOCK_ID})`);
     const target = await findUserById(tx, userId);

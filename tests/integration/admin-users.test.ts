@@ -113,6 +113,16 @@ describe("admin: users", () => {
     expect(audited).toMatchObject({ actorId: admin.user.id, metadata: { by: "admin" } });
   });
 
+  it("does not let an admin turn off their own two-factor here, where neither a session nor a code is needed", async () => {
+    const admin = await makeUser({ role: "admin" });
+    await getDb().update(users).set({ totpEnabled: true, totpSecret: "v1.sealed.elsewhere.x" }).where(eq(users.id, admin.user.id));
+    const reset = await call(updateUser, { method: "PATCH", key: admin.key, params: { id: admin.user.id }, body: { resetTwoFactor: true } });
+    expect(reset.status).toBe(403);
+    expect(reset.body.detail).toMatch(/Security/);
+    const [row] = await getDb().select({ totpEnabled: users.totpEnabled }).from(users).where(eq(users.id, admin.user.id));
+    expect(row!.totpEnabled).toBe(true);
+  });
+
   it("validates the change", async () => {
     const admin = await makeUser({ role: "admin" });
     const bob = await makeUser();
