@@ -6,6 +6,7 @@ import { newId } from "@/lib/db/ids";
 import { getLogger } from "@/lib/log/logger";
 import { roomChanges, roomMembers, roomMessages, rooms } from "@/lib/db/schema/rooms";
 import { AppError } from "@/lib/http/errors";
+import { fieldErrors } from "@/lib/http/route";
 import { recordEvents, type OutboxEvent } from "@/lib/jobs/outbox";
 import { metrics } from "@/lib/metrics/metrics";
 import { assertCanPost, assertWritable, lockRoom, roomNotFound } from "@/lib/rooms/access";
@@ -34,7 +35,12 @@ export function prepareContent(type: Exclude<RoomMessageType, "system">, content
   const size = byteLength(JSON.stringify(cleaned));
   if (type === "incident_data") assertWithin("The incident data", size, DATA_LIMIT_BYTES);
   else assertWithin("The file reference", size, TEXT_LIMIT_BYTES);
-  if (type === "image_ref" || type === "file_ref") return { content: text, data: refDataSchema.parse(cleaned) };
+  if (type === "image_ref" || type === "file_ref") {
+    // The message input schema checks a new message's reference; an edit's data arrives only here.
+    const parsed = refDataSchema.safeParse(cleaned);
+    if (!parsed.success) throw new AppError("validation_failed", "The file reference failed validation", { errors: fieldErrors(parsed.error, "body.data") });
+    return { content: text, data: parsed.data };
+  }
   return { content: text, data: cleaned };
 }
 

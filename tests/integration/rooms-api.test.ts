@@ -278,6 +278,15 @@ describe("incident rooms over REST", () => {
     const bad = await post(alice, room.id, { type: "file_ref", data: { url: "javascript:alert(1)" } });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe("body.data.url");
+    // An edit keeps the message's type; its new reference is checked the same way, and the stored one stays.
+    const edit = (data: unknown) => call(editMessageRoute, { method: "PATCH", key: alice.key, params: { id: room.id, messageId: ok.body.message.id }, body: { content: "the graph", data } });
+    const badEdit = await edit({ url: "javascript:alert(1)" });
+    expect(badEdit.status, badEdit.text).toBe(422);
+    expect(badEdit.body.errors[0].path).toBe("body.data.url");
+    expect((await edit({ url: "https://grafana.example/x.png", colour: "red" })).status).toBe(422);
+    const goodEdit = await edit({ url: "https://grafana.example/y.png" });
+    expect(goodEdit.status, goodEdit.text).toBe(200);
+    expect(goodEdit.body.message.data).toEqual({ url: "https://grafana.example/y.png" });
     expect((await post(alice, room.id, { type: "text", content: "x", data: { a: 1 } })).status).toBe(422);
     expect((await post(alice, room.id, { type: "system", content: "I am the system" })).status).toBe(422);
   });
