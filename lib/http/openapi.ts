@@ -8,6 +8,12 @@ import { smsOperations } from "@/lib/sms/openapi";
 import { analyticsOperations } from "@/lib/analytics/openapi";
 import { messageOperations } from "@/lib/messages/openapi";
 import { userOperations } from "@/lib/users/openapi";
+import { roomOperations, roomTags } from "@/lib/rooms/openapi";
+import { taskOperations, taskTags } from "@/lib/tasks/openapi";
+import { webhookOperations, webhookTags } from "@/lib/webhooks/openapi";
+import { notificationOperations, notificationTags } from "@/lib/notifications/openapi";
+import { adminOperations, adminTags } from "@/lib/users/admin-openapi";
+import { jobOperations, jobTags } from "@/lib/jobs/openapi";
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes
@@ -32,15 +38,45 @@ export type ApiOperation = {
   scopes?: readonly Scope[];
   /** Accepts the API key as ?key= as well (forwarder apps). */
   queryKey?: boolean;
+  /** Only a signed-in browser session, never an API key (the route's sessionOnly). */
+  sessionOnly?: boolean;
+  /** A device's API key is refused whatever its scopes (the route's refuseDeviceKeys). */
+  refuseDeviceKeys?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * When `body` is a clearer rendering of what the route validates (the
+   * ingest's single-or-batch union, say), the schema the route itself
+   * validates with; the OpenAPI test checks it is the route's.
+   */
+  bodyDocuments?: z.ZodType;
   /** Default application/json. */
   bodyContentTypes?: readonly string[];
   responses: Record<number, ApiResponse>;
 };
 
 export type ApiTag = { name: string; description: string };
+
+/**
+ * What a value looks like once the API has sent it as JSON: Dates become
+ * ISO strings, and undefined properties disappear.
+ */
+export type Serialized<T> = T extends Date
+  ? string
+  : T extends Array<infer Item>
+    ? Array<Serialized<Item>>
+    : T extends object
+      ? { [K in keyof T as undefined extends T[K] ? never : K]: Serialized<T[K]> } & { [K in keyof T as undefined extends T[K] ? K : never]?: Serialized<Exclude<T[K], undefined>> }
+      : T;
+
+/**
+ * true when A and B accept exactly the same values. A response schema
+ * written for the document is pinned to the type the code returns with
+ *   const _shape: SameShape<z.output<typeof taskSchema>, Serialized<TaskView>> = true;
+ * so the two cannot drift apart without a compile error.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const problemSchema = z.object({
   type: z.string().meta({ description: "A link to the error's description, /docs/api#error-<code>." }),
@@ -93,11 +129,31 @@ export const API_TAGS: ApiTag[] = [
   { name: "Settings", description: "Per-user settings of the inbox." },
   { name: "SMS", description: "Inbound SMS through Twilio, phone-number verification, and SMS usage and cost. See docs/sms.md." },
   { name: "Analytics", description: "Admin analytics by section, and each person's own insights, over a UTC date range; any chart as CSV. See docs/analytics.md." },
+  ...roomTags,
+  ...taskTags,
+  ...webhookTags,
+  ...notificationTags,
+  ...adminTags,
+  ...jobTags,
   { name: "Operations", description: "Health, readiness, metrics and this document." },
 ];
 
 /** Every domain's operations. A feature adds its list here. */
-export const OPERATION_LISTS: ApiOperation[][] = [platformOperations, userOperations, apiKeyOperations, deviceOperations, messageOperations, smsOperations, analyticsOperations];
+export const OPERATION_LISTS: ApiOperation[][] = [
+  platformOperations,
+  userOperations,
+  apiKeyOperations,
+  deviceOperations,
+  messageOperations,
+  smsOperations,
+  analyticsOperations,
+  roomOperations,
+  taskOperations,
+  webhookOperations,
+  notificationOperations,
+  adminOperations,
+  jobOperations,
+];
 
 type JsonSchema = Record<string, unknown>;
 
@@ -130,6 +186,7 @@ function parameters(operation: ApiOperation): JsonSchema[] {
 
 function security(operation: ApiOperation): Array<Record<string, string[]>> | undefined {
   if (operation.auth === "public") return undefined;
+  if (operation.sessionOnly) return [{ session: [] }];
   const scopes = [...(operation.scopes ?? []), ...(operation.auth === "admin" ? ["admin"] : [])];
   const schemes: Array<Record<string, string[]>> = [{ bearerKey: scopes }];
   if (operation.queryKey) schemes.push({ queryKey: scopes });
@@ -146,9 +203,11 @@ function authNote(operation: ApiOperation): string {
         : operation.auth === "admin"
           ? "An administrator (session, or a key with the admin scope)."
           : "A session, or an API key.";
+  if (operation.sessionOnly) return `${operation.auth === "admin" ? "An administrator's" : "A"} signed-in browser session only; API keys are refused.`;
   const scopes = operation.scopes && operation.scopes.length > 0 ? ` Scopes: ${operation.scopes.join(", ")}.` : "";
   const queryKey = operation.queryKey ? " The key may also be sent as ?key=." : "";
-  return `${who}${scopes}${queryKey}`;
+  const deviceKeys = operation.refuseDeviceKeys ? " A device's key is refused, whatever its scopes." : "";
+  return `${who}${scopes}${queryKey}${deviceKeys}`;
 }
 
 export function buildOpenApiDocument(lists: ApiOperation[][], tags: ApiTag[] = API_TAGS): Record<string, unknown> {

@@ -65,11 +65,20 @@ export type RouteContext<B, Q, P, A extends AuthMode> = {
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
+/**
+ * A route handler, carrying the options it was built with, so the OpenAPI
+ * document can be checked against what each route really requires
+ * (tests/integration/inbox-openapi.test.ts).
+ */
+export type RouteHandler = ((req: Request, context?: NextRouteContext) => Promise<Response>) & {
+  readonly routeOptions: RouteOptions<Schema | undefined, Schema | undefined, Schema | undefined, AuthMode>;
+};
+
 export function route<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined, A extends AuthMode = AuthMode>(
   options: RouteOptions<B, Q, P, A>,
   handler: (context: RouteContext<B, Q, P, A>) => Promise<Response | unknown>,
-): (req: Request, context?: NextRouteContext) => Promise<Response> {
-  return async (req, nextContext) => {
+): RouteHandler {
+  const run = async (req: Request, nextContext?: NextRouteContext): Promise<Response> => {
     const requestId = currentContext()?.requestId ?? requestIdFrom(req.headers.get("x-request-id"));
     const ip = clientIp(req);
     return runWithContext({ requestId, ip, userAgent: req.headers.get("user-agent") ?? undefined }, async () => {
@@ -116,6 +125,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       }
     });
   };
+  return Object.assign(run, { routeOptions: options });
 }
 
 async function resolveActor(req: Request, options: RouteOptions<Schema | undefined, Schema | undefined, Schema | undefined, AuthMode>): Promise<Actor | null> {

@@ -72,16 +72,15 @@ export const createTaskSchema = z.object({
   description: descriptionSchema.optional(),
   status: taskStatusSchema.optional(),
   priority: taskPrioritySchema.optional(),
-  tags: tagsSchema.optional(),
-  dueAt: dueAtSchema.nullable().optional(),
+  tags: tagsSchema.optional().meta({ description: "Tag names; a new name creates a tag with a default colour." }),
+  dueAt: dueAtSchema.nullable().optional().meta({ description: "A timestamp with an offset, or a date (YYYY-MM-DD) for an all-day task, due at local midnight in its time zone. Required with rrule: it is the first occurrence (DTSTART)." }),
   allDay: z.boolean().optional(),
-  /** Defaults to the owner's time zone. */
-  timezone: timezoneSchema.optional(),
-  rrule: rruleSchema.nullable().optional(),
-  recurFrom: z.enum(["schedule", "completion"]).optional(),
-  reminders: remindersSchema.optional(),
-  assigneeId: z.string().min(1).max(64).nullable().optional(),
-  sortOrder: z.number().finite().optional(),
+  timezone: timezoneSchema.optional().meta({ description: "An IANA time zone (the rule's TZID). Defaults to the owner's time zone." }),
+  rrule: rruleSchema.nullable().optional().meta({ description: "One RFC 5545 RRULE value, such as FREQ=WEEKLY;BYDAY=MO,WE, without DTSTART or TZID. Expanded on wall-clock time in the task's time zone. See docs/tasks.md#recurrence." }),
+  recurFrom: z.enum(["schedule", "completion"]).optional().meta({ description: "schedule (the default): the next occurrence is the rule's next date after the previous one. completion: the rule restarts on the local day of completion." }),
+  reminders: remindersSchema.optional().meta({ description: "On PATCH, the list replaces the task's reminders; a reminder sent back unchanged keeps its id and sent state." }),
+  assigneeId: z.string().min(1).max(64).nullable().optional().meta({ description: "An active user of the hub. Only the owner assigns; an assignee may only set null (hand it back)." }),
+  sortOrder: z.number().finite().optional().meta({ description: "The position in the manual sort." }),
   /**
    * Any id the client picks for this create (a UUID, say). Sending the create
    * again with the same clientId returns the task it made (200) instead of
@@ -96,21 +95,16 @@ export const createTaskSchema = z.object({
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
 
 export const updateTaskSchema = createTaskSchema.omit({ clientId: true }).partial().extend({
-  /** The version the client last saw; a stale one gets 409 with the current task. */
-  version: z.number().int().min(1),
-  /**
-   * For an occurrence of a recurring task: "following" (the default) makes the
-   * change for this and every later occurrence; "this" changes this occurrence
-   * only. A change to the schedule itself (rrule, recurFrom, timezone) is
-   * always for this and the following occurrences.
-   */
-  scope: z.enum(["this", "following"]).default("following"),
+  version: z.number().int().min(1).meta({ description: "The version the client last saw; a stale one gets 409 with the current task." }),
+  scope: z.enum(["this", "following"]).default("following").meta({
+    description:
+      "For an occurrence of a recurring task: following (the default) changes this and every later occurrence; this changes this occurrence only. A change to the schedule itself (rrule, recurFrom, timezone, allDay, or dueAt with following) is always for this and the following occurrences, and restarts the rule here.",
+  }),
 });
 export type UpdateTaskInput = z.infer<typeof updateTaskSchema>;
 
 export const skipOccurrenceSchema = z.object({
-  /** A later occurrence to skip; without it, the open occurrence itself is skipped. */
-  occurrenceDate: instantSchema.optional(),
+  occurrenceDate: instantSchema.optional().meta({ description: "A later date of the schedule to skip in advance; without it, the open occurrence itself is skipped." }),
 });
 
 /** A list parameter given once (`a,b`) or repeated (`status=a&status=b`). */
@@ -129,27 +123,23 @@ export const TASK_SORTS = ["dueAt", "priority", "createdAt", "manual"] as const;
 
 /** The filters a list takes, and a saved view stores. */
 export const taskFilterSchema = z.object({
-  status: listParam(taskStatusSchema).optional(),
-  priority: listParam(taskPrioritySchema).optional(),
-  tag: tagNameSchema.optional(),
-  /** A user id, "me" or "none". */
-  assignee: z.string().min(1).max(64).optional(),
-  dueBefore: instantSchema.optional(),
-  dueAfter: instantSchema.optional(),
-  /** Due on or after the start of today + n days (in the caller's time zone). */
-  dueFromDay: dayOffset.optional(),
-  /** Due before the end of today + n days (in the caller's time zone). */
-  dueToDay: dayOffset.optional(),
-  overdue: booleanParam.optional(),
+  status: listParam(taskStatusSchema).optional().meta({ description: "One status, a comma list, or the parameter repeated." }),
+  priority: listParam(taskPrioritySchema).optional().meta({ description: "One priority, a comma list, or the parameter repeated." }),
+  tag: tagNameSchema.optional().meta({ description: "A tag name, matched case-insensitively." }),
+  assignee: z.string().min(1).max(64).optional().meta({ description: "A user id, me or none." }),
+  dueBefore: instantSchema.optional().meta({ description: "Due before this instant (exclusive)." }),
+  dueAfter: instantSchema.optional().meta({ description: "Due at or after this instant." }),
+  dueFromDay: dayOffset.optional().meta({ description: "Due on or after the start of today + n days, in the caller's time zone." }),
+  dueToDay: dayOffset.optional().meta({ description: "Due before the end of today + n days, in the caller's time zone." }),
+  overdue: booleanParam.optional().meta({ description: "Open and past due; an all-day task once its local day is over." }),
   hasReminder: booleanParam.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(TASK_SORTS).optional(),
+  q: z.string().trim().min(1).max(200).optional().meta({ description: "Full-text search of the title and description; every word must match, the last as a prefix." }),
+  sort: z.enum(TASK_SORTS).optional().meta({ description: "dueAt (the default; no due date last), priority (high first, then by due date), createdAt (newest first) or manual (sortOrder)." }),
 });
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 
 export const listTasksQuerySchema = taskFilterSchema.extend({
-  /** A built-in view (today, upcoming, overdue, assigned) or a saved view's id; explicit filters refine it. */
-  view: z.string().min(1).max(64).optional(),
+  view: z.string().min(1).max(64).optional().meta({ description: "A built-in view (today, upcoming, overdue, assigned) or a saved view's id; explicit filters refine it." }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -157,10 +147,10 @@ export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 
 export const previewQuerySchema = z.object({
   rrule: rruleSchema,
-  dtstart: dueAtSchema,
+  dtstart: dueAtSchema.meta({ description: "The first occurrence: a timestamp with an offset, or a date for an all-day start." }),
   timezone: timezoneSchema,
-  count: z.coerce.number().int().min(1).max(50).default(5),
-  exdates: listParam(instantSchema).optional(),
+  count: z.coerce.number().int().min(1).max(50).default(5).meta({ description: "How many dates to return." }),
+  exdates: listParam(instantSchema).optional().meta({ description: "Dates to leave out: a comma list, or the parameter repeated." }),
 });
 
 const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour").transform((value) => value.toLowerCase());
@@ -176,7 +166,10 @@ const viewNameSchema = z
 export const createViewSchema = z.object({ name: viewNameSchema, filters: taskFilterSchema });
 export const updateViewSchema = createViewSchema.partial();
 
-export const syncTasksQuerySchema = z.object({ since: sinceSchema, limit: syncLimitSchema });
+export const syncTasksQuerySchema = z.object({
+  since: sinceSchema.meta({ description: "The cursor of the previous page; leave out to start from the beginning." }),
+  limit: syncLimitSchema,
+});
 
 /** A reminder as the API shows it. */
 export type Reminder = ({ id: string; at: string } | { id: string; offsetMinutes: number; relativeTo: "due" }) & {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageQuerySchema } from "@/lib/http/pagination";
 
 export const emailSchema = z
   .string()
@@ -90,6 +91,9 @@ export const adminUserListQuerySchema = z.object({
   status: z.enum(["active", "deactivated"]).optional(),
 });
 
+/** GET /api/v1/admin/users: the page (limit, cursor) and the filters. */
+export const adminUserPageQuerySchema = pageQuerySchema.extend(adminUserListQuerySchema.shape);
+
 export const createInviteSchema = z.object({ email: emailSchema, role: roleSchema.default("member") });
 
 export const acceptInviteSchema = z.object({ name: nameSchema, password: passwordSchema, timezone: timezoneSchema.optional() });
@@ -101,6 +105,9 @@ export const INVITE_STATUSES = ["pending", "accepted", "revoked", "expired"] as 
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
 
 export const inviteListQuerySchema = z.object({ status: z.enum(INVITE_STATUSES).optional() });
+
+/** GET /api/v1/admin/invites: the page (limit, cursor) and the status filter. */
+export const invitePageQuerySchema = pageQuerySchema.extend(inviteListQuerySchema.shape);
 
 export const inviteSchema = z.object({
   id: z.string(),

@@ -61,6 +61,9 @@ export const listQuerySchema = z.object({
     }),
 });
 
+/** GET /api/v1/webhooks/{id}/deliveries: a page of the delivery log, optionally in one status. */
+export const listDeliveriesQuerySchema = listQuerySchema.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+
 export const webhookParams = z.object({ id: z.string().min(1).max(64) });
 export const deliveryParams = z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) });
 

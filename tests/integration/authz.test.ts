@@ -1,5 +1,3 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCOPES, type Scope } from "@/lib/auth/actor";
 import { createApiKey } from "@/lib/auth/api-keys";
@@ -9,6 +7,7 @@ import { makeUser, type TestUser } from "@/tests/helpers/factories";
 import { rememberSecret } from "@/tests/helpers/logs";
 import { browserHeaders } from "@/tests/helpers/session";
 import { RESOURCE_FACTORIES, ROUTE_EXPECTATIONS } from "@/tests/helpers/authz-routes";
+import { discoverRoutes, type DiscoveredRoute } from "@/tests/helpers/api-routes";
 
 /**
  * The authorization suite. It discovers every route file under app/api/v1,
@@ -19,27 +18,6 @@ import { RESOURCE_FACTORIES, ROUTE_EXPECTATIONS } from "@/tests/helpers/authz-ro
  * resource by id gets 404 (403 on admin routes) with none of A's data.
  * A route without an entry fails the suite.
  */
-type Handler = Parameters<typeof call>[0];
-type DiscoveredRoute = { key: string; method: string; path: string; params: string[]; handler: Handler };
-
-const API_ROOT = path.resolve(import.meta.dirname, "../../app/api/v1");
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-async function discoverRoutes(): Promise<DiscoveredRoute[]> {
-  const files = (readdirSync(API_ROOT, { recursive: true }) as string[]).filter((file) => path.basename(file) === "route.ts").sort();
-  const routes: DiscoveredRoute[] = [];
-  for (const file of files) {
-    const segments = path.dirname(file).split(path.sep).filter((segment) => segment !== ".");
-    const params = segments.filter((segment) => /^\[.+\]$/.test(segment)).map((segment) => segment.slice(1, -1));
-    const urlPath = `/api/v1/${segments.map((segment) => segment.replace(/^\[(.+)\]$/, "{$1}")).join("/")}`.replace(/\/$/, "");
-    const mod = (await import(/* @vite-ignore */ path.join(API_ROOT, file))) as Record<string, unknown>;
-    for (const method of METHODS) {
-      if (typeof mod[method] === "function") routes.push({ key: `${method} ${urlPath}`, method, path: urlPath, params, handler: mod[method] as Handler });
-    }
-  }
-  return routes;
-}
-
 const routes = await discoverRoutes();
 const byKey = new Map(routes.map((route) => [route.key, route]));
 

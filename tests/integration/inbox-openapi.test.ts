@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { renderToStaticMarkup } from "react-dom/server";
 import { GET as openapiRoute } from "@/app/api/v1/openapi.json/route";
 import ApiReferencePage from "@/app/docs/api/page";
-import { buildOpenApiDocument, type ApiOperation } from "@/lib/http/openapi";
+import { buildOpenApiDocument, OPERATION_LISTS, type ApiOperation } from "@/lib/http/openapi";
 import { messageInputSchema } from "@/lib/messages/schemas";
 import { call } from "@/tests/helpers/http";
+import { discoverRoutes } from "@/tests/helpers/api-routes";
 
 /** The paths and methods API.md promises for the features built so far. */
 const CONTRACT: Array<[string, string]> = [
@@ -68,6 +69,39 @@ describe("OpenAPI", () => {
     expect(document.paths["/api/v1/ingest/smsgate"].post.security).toEqual([{ bearerKey: ["messages:write"] }, { queryKey: ["messages:write"] }]);
     expect(document.paths["/api/v1/messages"].get.security).toContainEqual({ session: [] });
     expect(document.paths["/api/health"].get.security).toEqual([]);
+  });
+
+  it("describes every route as the route requires it: same auth, scopes and key rules, and the route's own zod schemas", async () => {
+    const operations = new Map(OPERATION_LISTS.flat().map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]));
+    const routes = await discoverRoutes();
+    expect(routes.filter((route) => !operations.has(route.key)).map((route) => route.key)).toEqual([]);
+    // And nothing documented under /api/v1 that no route serves.
+    const served = new Set(routes.map((route) => route.key));
+    expect([...operations.keys()].filter((key) => key.includes(" /api/v1/") && !served.has(key))).toEqual([]);
+    for (const route of routes) {
+      const operation = operations.get(route.key)!;
+      const options = route.handler.routeOptions;
+      expect(options, `${route.key} is built with route()`).toBeDefined();
+      const documented = {
+        auth: operation.auth,
+        scopes: [...(operation.scopes ?? [])].sort(),
+        queryKey: operation.queryKey ?? false,
+        sessionOnly: operation.sessionOnly ?? false,
+        refuseDeviceKeys: operation.refuseDeviceKeys ?? false,
+      };
+      const required = {
+        auth: options.auth,
+        scopes: [...(options.scopes ?? [])].sort(),
+        queryKey: options.allowQueryKey ?? false,
+        sessionOnly: options.sessionOnly ?? false,
+        refuseDeviceKeys: options.refuseDeviceKeys ?? false,
+      };
+      expect(documented, route.key).toEqual(required);
+      // The very objects the route validates with, so the document cannot drift from them.
+      if (options.params) expect(operation.params === options.params, `${route.key} documents the route's params schema`).toBe(true);
+      if (options.query) expect(operation.query === options.query, `${route.key} documents the route's query schema`).toBe(true);
+      if (options.body) expect(operation.body === options.body || operation.bodyDocuments === options.body, `${route.key} documents the route's body schema`).toBe(true);
+    }
   });
 
   it("lets a feature add its operations by adding a list", () => {

@@ -1,15 +1,14 @@
 import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { publicBaseUrl } from "@/lib/http/origin";
-import { pageQuerySchema } from "@/lib/http/pagination";
 import { created, route } from "@/lib/http/route";
 import { createInvite, listInvites } from "@/lib/users/invites";
-import { createInviteSchema, inviteListQuerySchema } from "@/lib/users/schemas";
+import { createInviteSchema, invitePageQuerySchema } from "@/lib/users/schemas";
 
 export const dynamic = "force-dynamic";
 
 /** Invites, newest first; filter by `status` (pending, accepted, revoked, expired). */
-export const GET = route({ auth: "admin", query: pageQuerySchema.extend(inviteListQuerySchema.shape) }, async ({ input }) => listInvites(getDb(), input.query));
+export const GET = route({ auth: "admin", query: invitePageQuerySchema }, async ({ input }) => listInvites(getDb(), input.query));
 
 /**
  * Invites an email with a role. Returns the single-use link (and its token)
