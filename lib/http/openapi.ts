@@ -71,12 +71,15 @@ export type Serialized<T> = T extends Date
       : T;
 
 /**
- * true when A and B accept exactly the same values. A response schema
- * written for the document is pinned to the type the code returns with
+ * true when A and B accept the same values and, for objects, name the same
+ * properties (mutual assignability alone lets either side leave out an
+ * optional one). A response schema written for the document is pinned to
+ * the type the code returns with
  *   const _shape: SameShape<z.output<typeof taskSchema>, Serialized<TaskView>> = true;
  * so the two cannot drift apart without a compile error.
  */
-export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
+type SameKeys<A, B> = [A] extends [readonly unknown[]] ? true : [A] extends [object] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : true;
 
 const problemSchema = z.object({
   type: z.string().meta({ description: "A link to the error's description, /docs/api#error-<code>." }),
