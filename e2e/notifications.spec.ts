@@ -99,3 +99,40 @@ test("an assigned task notifies the assignee live; with email off for that type 
     await member.context.close();
   }
 });
+
+test("an email's unsubscribe link asks first, and its button turns that email off", async ({ request, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const email = `unsub-${stamp}@example.test`;
+  const password = "unsubscriber password 123";
+  const memberId = await inviteMember(request, { email, name: `Uma ${stamp}`, password });
+  const title = `Check the fire doors ${stamp}`;
+  await assignTask(request, title, memberId);
+  await expect.poll(() => mailTo(testInfo, email).filter((mail) => mail.text.includes(title)).length, { timeout: 15_000 }).toBe(1);
+  // The path of the link (its origin is the hub's configured address).
+  const link = mailTo(testInfo, email)
+    .find((mail) => mail.text.includes(title))!
+    .text.match(/\/api\/v1\/notifications\/unsubscribe\?token=[^\s>]+/)![0];
+  const member = await memberBrowser(browser, testInfo, email, password);
+  const { page } = member;
+  try {
+    // Opening the link, as a mail scanner would too, changes nothing yet.
+    await page.goto(link);
+    await expect(page.getByRole("heading", { name: "Stop these emails?" })).toBeVisible();
+    await expect(page.getByText("“Task assigned to me”")).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath("unsubscribe-ask.png") });
+    const settings = await member.context.newPage();
+    await settings.goto("/settings/notifications");
+    await expect(settings.getByRole("checkbox", { name: "Task assigned to me: Email" })).toBeChecked();
+
+    // The button, from the keyboard.
+    await page.getByRole("button", { name: "Unsubscribe" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Unsubscribed" })).toBeVisible();
+    await settings.reload();
+    await expect(settings.getByRole("checkbox", { name: "Task assigned to me: Email" })).not.toBeChecked();
+    await expect(settings.getByRole("checkbox", { name: "Task assigned to me: In app" })).toBeChecked();
+  } finally {
+    await member.context.close();
+  }
+});

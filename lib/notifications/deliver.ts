@@ -93,14 +93,15 @@ async function sendOn(db: Database, row: DeliveryRow, base: string): Promise<str
   }
   if (delivery.channel === "email") {
     const type = notification.type as NotificationType;
+    const unsubscribeUrl = `${base}/api/v1/notifications/unsubscribe?token=${encodeURIComponent(unsubscribeToken(notification.userId, type))}`;
     const content = renderNotificationEmail({
       title: notification.title,
       body: notification.body,
       link: notification.url ? `${base}${notification.url}` : null,
-      unsubscribeLink: `${base}/api/v1/notifications/unsubscribe?token=${encodeURIComponent(unsubscribeToken(notification.userId, type))}`,
+      unsubscribeLink: unsubscribeUrl,
       typeLabel: NOTIFICATION_TYPE_LABELS[type] ?? type,
     });
-    return sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content });
+    return sendEmail(db, { messageId: `<${delivery.id}@message-hub>`, to: row.email, ...content, unsubscribeUrl });
   }
   if (delivery.channel === "sms") {
     // Only to a number the user proved is theirs; without one there is nobody to text (not a failure to retry).

@@ -4,7 +4,15 @@ import type { Queryable } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { devMailbox } from "@/lib/db/schema/notifications";
 
-export type Email = { messageId: string; to: string; subject: string; text: string; html: string };
+export type Email = {
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Sent as List-Unsubscribe with List-Unsubscribe-Post, so mail clients offer one-click unsubscribe (RFC 8058). */
+  unsubscribeUrl?: string;
+};
 
 let transport: { url: string; transporter: Transporter } | undefined;
 
@@ -22,7 +30,15 @@ function transporterFor(url: string): Transporter {
 export async function sendEmail(db: Queryable, email: Email): Promise<"smtp" | "mailbox"> {
   const config = getConfig();
   if (config.SMTP_URL) {
-    await transporterFor(config.SMTP_URL).sendMail({ from: config.EMAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId });
+    await transporterFor(config.SMTP_URL).sendMail({
+      from: config.EMAIL_FROM,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: email.messageId,
+      ...(email.unsubscribeUrl ? { list: { unsubscribe: email.unsubscribeUrl }, headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),
+    });
     return "smtp";
   }
   await db

@@ -111,8 +111,20 @@ export const notificationOperations: ApiOperation[] = [
     method: "get",
     path: "/api/v1/notifications/unsubscribe",
     tag,
-    summary: "Turn email off for one notification type (the link in emails)",
-    description: "The signed token names the user and the type, so the link works without signing in. Rate-limited per address like sign-in (RATE_LIMIT_AUTH_PER_15_MINUTES).",
+    summary: "The unsubscribe link in emails: asks, changes nothing",
+    description:
+      "The signed token names the user and the type, so the link works without signing in. Opening it changes nothing (mail scanners and link previews fetch links too): the page's button posts to the same address. Rate-limited per address like sign-in (RATE_LIMIT_AUTH_PER_15_MINUTES).",
+    auth: "public",
+    query: unsubscribeQuerySchema,
+    responses: { 200: { description: "A short HTML page with an Unsubscribe button", contentType: "text/html" }, 404: { description: "The token is not valid" } },
+  },
+  {
+    method: "post",
+    path: "/api/v1/notifications/unsubscribe",
+    tag,
+    summary: "Turn email off for one notification type",
+    description:
+      "The unsubscribe page's button, and mail clients' one-click unsubscribe: every notification email carries this address as List-Unsubscribe with List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), and any body is ignored. Repeating it changes nothing more.",
     auth: "public",
     query: unsubscribeQuerySchema,
     responses: { 200: { description: "A short HTML page confirming the change", contentType: "text/html" }, 404: { description: "The token is not valid" } },

@@ -108,6 +108,7 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   "GET /api/v1/notifications/preferences": { auth: "user", scopes: [] },
   "PUT /api/v1/notifications/preferences": { auth: "user", scopes: [] },
   "GET /api/v1/notifications/unsubscribe": { auth: "public", why: "the link in a notification email, opened by a mail client without a session; a signed token names the user and type" },
+  "POST /api/v1/notifications/unsubscribe": { auth: "public", why: "the unsubscribe page's button and mail clients' one-click unsubscribe (RFC 8058), without a session; a signed token names the user and type" },
 
   "GET /api/v1/webhooks": { auth: "user", scopes: ["webhooks:read"] },
   "POST /api/v1/webhooks": { auth: "user", scopes: ["webhooks:write"] },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/v1/notifications/route";
 import { POST as readRoute } from "@/app/api/v1/notifications/read/route";
 import { GET as getPreferencesRoute, PUT as putPreferencesRoute } from "@/app/api/v1/notifications/preferences/route";
-import { GET as unsubscribeRoute } from "@/app/api/v1/notifications/unsubscribe/route";
+import { GET as unsubscribePageRoute, POST as unsubscribeRoute } from "@/app/api/v1/notifications/unsubscribe/route";
 import { GET as mailboxRoute } from "@/app/api/v1/admin/mailbox/route";
 import { DELETE as unsubscribePushRoute, GET as listPushRoute, POST as subscribePushRoute } from "@/app/api/v1/push/subscriptions/route";
 import { POST as testPushRoute } from "@/app/api/v1/push/test/route";
@@ -182,13 +182,25 @@ describe("notifications", () => {
     const mail = (await mailboxFor(bob.user.email)).find((m) => m.text.includes("Unsubscribe me"));
     const token = decodeURIComponent(mail!.text.match(/unsubscribe\?token=(\S+)/)![1]!);
 
-    const forged = await call(unsubscribeRoute, { query: { token: token.replace(/.$/, (c) => (c === "A" ? "B" : "A")) } });
-    expect(forged.status).toBe(404);
-    const other = await call(unsubscribeRoute, { query: { token: token.replace(bob.user.id, alice.user.id) } });
-    expect(other.status).toBe(404);
+    const forged = token.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    const other = token.replace(bob.user.id, alice.user.id);
+    for (const bad of [forged, other]) {
+      expect((await call(unsubscribePageRoute, { query: { token: bad } })).status).toBe(404);
+      expect((await call(unsubscribeRoute, { method: "POST", query: { token: bad } })).status).toBe(404);
+    }
 
-    const res = await call(unsubscribeRoute, { query: { token } });
-    expect(res.status).toBe(200);
+    // Opening the link (as a mail scanner would) only asks.
+    const page = await call(unsubscribePageRoute, { query: { token } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.text).toContain("Task assigned");
+    expect(page.text).toContain(`<form method="post" action="/api/v1/notifications/unsubscribe?token=${encodeURIComponent(token).replaceAll("&", "&amp;")}">`);
+    expect((await call(getPreferencesRoute, { key: bob.key })).body.preferences["task.assigned"].email).toBe(true);
+
+    // The button, or a mail client's one-click POST, turns it off.
+    const res = await call(unsubscribeRoute, { method: "POST", query: { token }, headers: { "content-type": "application/x-www-form-urlencoded" }, rawBody: "List-Unsubscribe=One-Click" });
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).toContain("Unsubscribed");
     const prefs = await call(getPreferencesRoute, { key: bob.key });
     expect(prefs.body.preferences["task.assigned"].email).toBe(false);
     expect(prefs.body.preferences["webhook.disabled"].email).toBe(true);

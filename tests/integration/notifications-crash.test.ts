@@ -123,6 +123,9 @@ describe("notification channels across a crash", () => {
         expect(mail.to).toEqual([`bob${n}@notify.test`]);
         expect(mail.raw).toContain("text/plain");
         expect(mail.raw).toContain("text/html");
+        // One-click unsubscribe (RFC 8058): the signed link as List-Unsubscribe, and the header that says a POST does it.
+        expect(mail.raw).toMatch(/^List-Unsubscribe:\s+<https?:\/\/[^>]+\/api\/v1\/notifications\/unsubscribe\?token=[^>]+>/m);
+        expect(mail.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
       }
       const titles = sink.received.map((mail) => mail.raw.match(/Incident follow-up \d+/)?.[0]).sort();
       expect(titles).toEqual(Array.from({ length: 12 }, (_, i) => `Incident follow-up ${i}`).sort());

@@ -3,21 +3,31 @@ import { AppError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { updatePreferences } from "@/lib/notifications/preferences";
 import { unsubscribeQuerySchema } from "@/lib/notifications/schemas";
-import { verifyUnsubscribeToken } from "@/lib/notifications/unsubscribe";
+import { NOTIFICATION_TYPE_LABELS } from "@/lib/notifications/types";
+import { unsubscribePage, verifyUnsubscribeToken } from "@/lib/notifications/unsubscribe";
 
 export const dynamic = "force-dynamic";
 
 /**
- * The link at the foot of every notification email: turns email off for that
- * one type. Public (a mail client opens it without a session); the signed
- * token names the user and the type, and only those.
+ * The link at the foot of every notification email. Public (a mail client
+ * opens it without a session); the signed token names the user and the type,
+ * and only those. Opening it changes nothing: mail scanners and link
+ * previews fetch links too. It shows a button that posts back here.
  */
 export const GET = route({ auth: "public", rateLimit: "auth", query: unsubscribeQuerySchema }, async ({ input }) => {
   const target = verifyUnsubscribeToken(input.query.token);
   if (!target) throw new AppError("not_found", "This unsubscribe link is not valid");
+  return unsubscribePage({ state: "confirm", typeLabel: NOTIFICATION_TYPE_LABELS[target.type], token: input.query.token });
+});
+
+/**
+ * Turns email off for the token's type: the page's button, and mail clients'
+ * one-click unsubscribe (RFC 8058: a POST of `List-Unsubscribe=One-Click` to
+ * the List-Unsubscribe address, whose body says nothing more than that).
+ */
+export const POST = route({ auth: "public", rateLimit: "auth", query: unsubscribeQuerySchema }, async ({ input }) => {
+  const target = verifyUnsubscribeToken(input.query.token);
+  if (!target) throw new AppError("not_found", "This unsubscribe link is not valid");
   await updatePreferences(getDb(), target.userId, { [target.type]: { email: false } });
-  return new Response(`<!doctype html><html><body style="font-family:system-ui,sans-serif"><p>You will no longer get email for this kind of notification. You can change this in Settings → Notifications.</p></body></html>`, {
-    status: 200,
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
+  return unsubscribePage({ state: "done", typeLabel: NOTIFICATION_TYPE_LABELS[target.type], token: input.query.token });
 });
