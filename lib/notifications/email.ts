@@ -48,7 +48,8 @@ export async function sendEmail(db: Queryable, email: Email): Promise<"smtp" | "
   return "mailbox";
 }
 
-function escapeHtml(value: string): string {
+/** For text placed in the hub's own small HTML (emails, the unsubscribe page). */
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { getAuthSecret } from "@/lib/config/instance";
+import { escapeHtml } from "@/lib/notifications/email";
 import { NOTIFICATION_TYPES, type NotificationType } from "@/lib/notifications/types";
 
 /**
@@ -26,10 +27,6 @@ export function verifyUnsubscribeToken(token: string): { userId: string; type: N
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   return { userId, type: type as NotificationType };
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 /**
