@@ -34,12 +34,11 @@ export function verifyUnsubscribeToken(token: string): { userId: string; type: N
  * (`confirm`), then the answer (`done`). Plain HTML with no script, light or
  * dark as the reader's system is.
  */
-export function unsubscribePage(input: { state: "confirm" | "done"; typeLabel: string; token: string }): Response {
+export function unsubscribePage(input: { state: "confirm"; typeLabel: string; token: string } | { state: "done"; typeLabel: string }): Response {
   const label = escapeHtml(input.typeLabel);
-  const action = `/api/v1/notifications/unsubscribe?token=${encodeURIComponent(input.token)}`;
   const content =
     input.state === "confirm"
-      ? `<h1>Stop these emails?</h1><p>You get an email for each “${label}” notification. You will still see them in the hub.</p><form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`
+      ? `<h1>Stop these emails?</h1><p>You get an email for each “${label}” notification. You will still see them in the hub.</p><form method="post" action="${escapeHtml(`/api/v1/notifications/unsubscribe?token=${encodeURIComponent(input.token)}`)}"><button type="submit">Unsubscribe</button></form>`
       : `<h1>Unsubscribed</h1><p>You will no longer get email for “${label}”. You can turn it back on in Settings → Notifications.</p>`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${input.state === "confirm" ? "Unsubscribe" : "Unsubscribed"} · Message Hub</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.4rem}button{font:inherit;padding:.5rem 1rem;border-radius:.375rem;border:1px solid #0369a1;background:#0369a1;color:#fff;cursor:pointer}button:focus-visible{outline:3px solid #7dd3fc;outline-offset:2px}</style></head>

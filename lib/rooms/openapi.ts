@@ -312,7 +312,7 @@ export const roomOperations: ApiOperation[] = [
       404: noMessage,
       409: archived,
       413: { description: "Over the message limits, as for posting" },
-      422: { description: "Neither content nor data, data on a text message, or empty text" },
+      422: { description: "Neither content nor data, data on a text message, empty text, or an invalid file or image reference" },
     },
   },
   {

@@ -29,5 +29,5 @@ export const POST = route({ auth: "public", rateLimit: "auth", query: unsubscrib
   const target = verifyUnsubscribeToken(input.query.token);
   if (!target) throw new AppError("not_found", "This unsubscribe link is not valid");
   await updatePreferences(getDb(), target.userId, { [target.type]: { email: false } });
-  return unsubscribePage({ state: "done", typeLabel: NOTIFICATION_TYPE_LABELS[target.type], token: input.query.token });
+  return unsubscribePage({ state: "done", typeLabel: NOTIFICATION_TYPE_LABELS[target.type] });
 });
