@@ -13,9 +13,10 @@ import { messageColumns, toMessageView } from "@/lib/rooms/views";
 /**
  * Soft-deletes a message: its author, the room's commander or an admin.
  * The row stays (seq, author and time keep the conversation's shape) but
- * its content is never served again; everyone sees a placeholder. Deleting
- * twice is not an error and changes nothing. System messages are the
- * incident's record and cannot be deleted.
+ * its content is never served again; everyone sees a placeholder, unpinned
+ * from the timeline if it was pinned. Deleting twice is not an error and
+ * changes nothing. System messages are the incident's record and cannot be
+ * deleted.
  */
 export async function deleteMessage(db: Database, actor: Actor, roomId: string, messageId: string): Promise<MessageView> {
   const outcome = await inRoomOrder(roomId, () => db.transaction(async (tx) => {
@@ -34,7 +35,7 @@ export async function deleteMessage(db: Database, actor: Actor, roomId: string, 
     const { position } = await takePositions(tx, roomId, 0, 1);
     const [row] = await tx
       .update(roomMessages)
-      .set({ deletedAt: sql`now()`, deletedBy: actor.userId, pinned: false, changeSeq: position, updatedAt: sql`now()` })
+      .set({ deletedAt: sql`now()`, deletedBy: actor.userId, pinned: false, pinnedAt: null, pinnedBy: null, changeSeq: position, updatedAt: sql`now()` })
       .where(eq(roomMessages.id, messageId))
       .returning(messageColumns);
     await logChanges(tx, roomId, [{ position, kind: "message:deleted", messageId, actorId: actor.userId }]);

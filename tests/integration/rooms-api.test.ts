@@ -479,6 +479,17 @@ describe("incident rooms over REST", () => {
     expect(timeline.body.data.map((m: { seq: number }) => m.seq)).toEqual([1]);
   });
 
+  it("unpins a pinned message when it is deleted", async () => {
+    const alice = await makeUser();
+    const room = await openRoom(alice);
+    const message = (await post(alice, room.id, { content: "wrong root cause" })).body.message;
+    await call(pinRoute, { method: "PUT", key: alice.key, params: { id: room.id, messageId: message.id } });
+    const deleted = await call(deleteMessageRoute, { method: "DELETE", key: alice.key, params: { id: room.id, messageId: message.id } });
+    expect(deleted.body.message).toMatchObject({ deleted: true, pinned: false, pinnedAt: null, pinnedBy: null });
+    const timeline = await call(timelineRoute, { key: alice.key, params: { id: room.id } });
+    expect(timeline.body.data.map((m: { seq: number }) => m.seq)).toEqual([1]);
+  });
+
   it("makes an archived room read-only until it is unarchived", async () => {
     const alice = await makeUser();
     const bob = await makeUser();
