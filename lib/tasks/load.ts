@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/lib/db/client";
 import { taskReminders, taskTagLinks, taskTags, tasks } from "@/lib/db/schema/tasks";
 import { AppError } from "@/lib/http/errors";
@@ -27,6 +27,18 @@ export async function lockVisibleTask(tx: Queryable, userId: string, id: string)
     .for("update");
   if (!row) throw new AppError("not_found", "Task not found");
   return row;
+}
+
+/**
+ * An occurrence the user may see that was skipped (skipping deletes it from
+ * the lists), so that a repeated skip can answer as the first one did.
+ */
+export async function findSkippedOccurrence(tx: Queryable, userId: string, id: string): Promise<TaskRow | null> {
+  const [row] = await tx
+    .select(taskColumns)
+    .from(tasks)
+    .where(and(eq(tasks.id, id), or(eq(tasks.userId, userId), eq(tasks.assigneeId, userId)), isNotNull(tasks.skippedAt), isNotNull(tasks.deletedAt)));
+  return row ?? null;
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);

@@ -1,15 +1,15 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
-import type { Database } from "@/lib/db/client";
+import type { Database, Tx } from "@/lib/db/client";
 import { tasks } from "@/lib/db/schema/tasks";
 import { AppError } from "@/lib/http/errors";
 import { recordTaskChanges } from "@/lib/tasks/changes";
 import { afterCommit, recordTaskEvents } from "@/lib/tasks/events";
 import { invalidField } from "@/lib/tasks/fields";
-import { lockVisibleTask, taskColumns, toTask } from "@/lib/tasks/load";
+import { findSkippedOccurrence, lockVisibleTask, taskColumns, toTask } from "@/lib/tasks/load";
 import { occurrences } from "@/lib/tasks/recurrence";
 import { emptyPlan } from "@/lib/tasks/reminders";
 import type { Task } from "@/lib/tasks/schemas";
-import { seriesOf, spawnNext } from "@/lib/tasks/series";
+import { seriesOf, spawnNext, successorOf } from "@/lib/tasks/series";
 
 export type Skip = { task: Task; next: Task | null };
 
@@ -21,12 +21,20 @@ export type Skip = { task: Task; next: Task | null };
  * occurrence is created as on completion, exactly once. With a later date of
  * the schedule, that date is added to the series' exdates, and the occurrence
  * will never be created.
+ *
+ * Skipping an occurrence that is already skipped (a retry, or two clients at
+ * once: the second waits on the row lock) changes nothing and answers as the
+ * first skip did, with the occurrence that now follows it.
  */
 export async function skipOccurrence(db: Database, userId: string, id: string, input: { occurrenceDate?: string }, options: { now?: Date } = {}): Promise<Skip> {
   const now = options.now ?? new Date();
   const plan = emptyPlan();
   const { result, notices } = await db.transaction(async (tx) => {
-    const row = await lockVisibleTask(tx, userId, id);
+    const row = await lockVisibleTask(tx, userId, id).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "not_found") return null;
+      throw error;
+    });
+    if (!row) return { result: await repeatedSkip(tx, userId, id, input), notices: [] };
     const series = seriesOf(row);
     if (!series || !row.occurrenceDate) throw new AppError("validation_failed", "Only an occurrence of a recurring task can be skipped");
     if (row.status === "done") throw new AppError("conflict", "This occurrence is already done");
@@ -74,4 +82,12 @@ export async function skipOccurrence(db: Database, userId: string, id: string, i
   });
   await afterCommit(db, { notices, plan });
   return result;
+}
+
+async function repeatedSkip(tx: Tx, userId: string, id: string, input: { occurrenceDate?: string }): Promise<Skip> {
+  const skipped = await findSkippedOccurrence(tx, userId, id);
+  const sameDate = !input.occurrenceDate || new Date(input.occurrenceDate).getTime() === skipped?.occurrenceDate?.getTime();
+  if (!skipped || !sameDate) throw new AppError("not_found", "Task not found");
+  const next = await successorOf(tx, skipped);
+  return { task: await toTask(tx, skipped), next: next ? await toTask(tx, next) : null };
 }

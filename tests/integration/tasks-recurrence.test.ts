@@ -121,6 +121,14 @@ describe("skipping, editing and history", () => {
     expect(skipped.status, skipped.text).toBe(200);
     expect(skipped.body.task).toMatchObject({ skippedAt: expect.any(String), deletedAt: expect.any(String) });
     expect(skipped.body.next).toMatchObject({ dueAt: "2031-05-08T07:00:00.000Z" });
+    // A retry (the answer was lost) answers the same and creates nothing; another user still gets a 404.
+    const retried = await call(skipRoute, { method: "POST", key: alice.key, params: { id: made.body.id } });
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body).toEqual(skipped.body);
+    expect(await liveRows(made.body.id)).toHaveLength(1);
+    const mallory = await makeUser();
+    expect((await call(skipRoute, { method: "POST", key: mallory.key, params: { id: made.body.id } })).status).toBe(404);
+    expect((await call(skipRoute, { method: "POST", key: alice.key, params: { id: made.body.id }, query: { occurrenceDate: "2031-05-08T07:00:00Z" } })).status).toBe(404);
 
     // Skip Monday 12 May in advance: completing Thursday goes straight to Thursday 15.
     const ahead = await call(skipRoute, { method: "POST", key: alice.key, params: { id: skipped.body.next.id }, query: { occurrenceDate: "2031-05-12T07:00:00Z" } });
@@ -140,6 +148,15 @@ describe("skipping, editing and history", () => {
       ["2031-05-15", "open"],
     ]);
     expect(hist.body.skippedDates).toEqual(["2031-05-05T07:00:00.000Z", "2031-05-12T07:00:00.000Z"]);
+  });
+
+  it("skips an occurrence once when clients race to skip it", async () => {
+    const alice = await makeUser();
+    const made = await call(createTaskRoute, { key: alice.key, body: { title: "Standup", dueAt: "2031-06-02T09:00:00Z", timezone: "UTC", rrule: "FREQ=DAILY" } });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(skipRoute, { method: "POST", key: alice.key, params: { id: made.body.id } })));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect(new Set(answers.map((a) => a.body.next.id)).size).toBe(1);
+    expect((await liveRows(made.body.id)).map((row) => row.dueAt?.toISOString())).toEqual(["2031-06-03T09:00:00.000Z"]);
   });
 
   it("edits only this occurrence, or this and the following ones", async () => {
