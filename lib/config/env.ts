@@ -54,6 +54,7 @@ export const envSchema = z.object({
   RATE_LIMIT_API_PER_MINUTE: positiveInt.default(1200),
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6000),
   RATE_LIMIT_AUTH_PER_15_MINUTES: positiveInt.default(10),
+  RATE_LIMIT_SEND_PER_HOUR: positiveInt.default(60),
   RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: positiveInt.default(300),
 
   ROOM_EDIT_WINDOW_MINUTES: positiveInt.default(15),

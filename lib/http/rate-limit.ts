@@ -7,9 +7,12 @@ import { getRedis } from "@/lib/realtime/redis";
 /**
  * Named limits. Each is a number of points per window; a request costs one
  * point unless the caller says otherwise. With REDIS_URL set the counters
- * live in Redis, so every instance shares them.
+ * live in Redis, so every instance shares them. Each name is its own budget:
+ * "auth" guards what guesses a secret (passwords, codes, invite tokens),
+ * "send" what reaches outside the hub on the caller's behalf (an SMS, a test
+ * push), so sending never uses up the attempts a password change needs.
  */
-export type LimitName = "api" | "ingest" | "auth" | "setup";
+export type LimitName = "api" | "ingest" | "auth" | "send" | "setup";
 
 function limitOptions(name: LimitName): { points: number; duration: number } {
   const config = getConfig();
@@ -20,6 +23,8 @@ function limitOptions(name: LimitName): { points: number; duration: number } {
       return { points: config.RATE_LIMIT_INGEST_PER_MINUTE, duration: 60 };
     case "auth":
       return { points: config.RATE_LIMIT_AUTH_PER_15_MINUTES, duration: 15 * 60 };
+    case "send":
+      return { points: config.RATE_LIMIT_SEND_PER_HOUR, duration: 60 * 60 };
     case "setup":
       return { points: 10, duration: 60 * 60 };
   }

@@ -47,10 +47,11 @@ export const smsOperations: ApiOperation[] = [
     path: "/api/v1/sms/send",
     tag,
     summary: "Send an SMS reply through the provider",
+    description: "Rate-limited with test pushes per API key or user (RATE_LIMIT_SEND_PER_HOUR, default 60 an hour).",
     auth: "user",
     scopes: ["messages:write"],
     body: sendSmsSchema,
-    responses: { 201: { description: "Sent", schema: z.object({ sid: z.string() }) }, 403: { description: "No verified number" } },
+    responses: { 201: { description: "Sent", schema: z.object({ sid: z.string() }) }, 403: { description: "No verified number" }, 429: { description: "Too many sends" } },
   },
   { method: "get", path: "/api/v1/analytics/sms", tag, summary: "SMS counts, segments and cost by day or user", auth: "user", scopes: ["messages:read"], query: smsAnalyticsQuerySchema, responses: { 200: { description: "Totals, groups, top senders and failures" } } },
   {

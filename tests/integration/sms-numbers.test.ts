@@ -7,6 +7,7 @@ import { POST as resendCode } from "@/app/api/v1/phone-numbers/[id]/resend/route
 import { POST as sendSms } from "@/app/api/v1/sms/send/route";
 import { GET as outbox } from "@/app/api/v1/admin/sms-outbox/route";
 import { setConfig, type Config } from "@/lib/config/env";
+import { resetLimiters } from "@/lib/http/rate-limit";
 import { getDb } from "@/lib/db/client";
 import { phoneNumbers, smsUsage } from "@/lib/db/schema/sms";
 import { call } from "@/tests/helpers/http";
@@ -177,6 +178,32 @@ describe("phone numbers", () => {
     const sent = await call(sendSms, { key: alice.key, body: { to, body: "On my way €" } });
     expect(sent.status).toBe(201);
     expect(fake.sent.at(-1)).toMatchObject({ sid: sent.body.sid, to, body: "On my way €" });
+  });
+
+  it("limits replies with their own budget, which leaves code checks alone", async () => {
+    const before = useFakeTwilio(fake, { RATE_LIMIT_SEND_PER_HOUR: 2, RATE_LIMIT_AUTH_PER_15_MINUTES: 2 });
+    resetLimiters();
+    try {
+      const alice = await makeUser();
+      const first = freshNumber();
+      const second = freshNumber();
+      const one = (await add(alice, first)).body.phoneNumber;
+      const two = (await add(alice, second)).body.phoneNumber;
+      expect((await call(verifyNumber, { key: alice.key, params: { id: one.id }, body: { code: fake.codeFor(first) } })).status).toBe(200);
+      const to = freshNumber();
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await call(sendSms, { key: alice.key, body: { to, body: `reply ${i}` } })).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      const refused = await call(sendSms, { key: alice.key, body: { to, body: "once more" } });
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(60);
+      expect(fake.sent.filter((m) => m.to === to)).toHaveLength(2);
+      // The second of two code checks in the window still goes through: sending took nothing from it.
+      expect((await call(verifyNumber, { key: alice.key, params: { id: two.id }, body: { code: fake.codeFor(second) } })).status).toBe(200);
+      expect((await call(verifyNumber, { key: alice.key, params: { id: two.id }, body: { code: "000000" } })).status).toBe(429);
+    } finally {
+      setConfig(before);
+      resetLimiters();
+    }
   });
 });
 
