@@ -213,7 +213,7 @@ export const taskOperations: ApiOperation[] = [
     tag,
     summary: "Skip an occurrence of a recurring task",
     description:
-      "Without occurrenceDate, the open occurrence is skipped: its date becomes an EXDATE, it leaves the lists (a tombstone in sync), and next is the following occurrence, created exactly once as on completion; sent again, it answers 404, as the skipped occurrence is gone. With occurrenceDate, a later date of the schedule is skipped in advance and never created (next is absent); a date already skipped returns the task unchanged. A series that repeats from completion has no later dates to name.",
+      "Without occurrenceDate, the open occurrence is skipped: its date becomes an EXDATE, it leaves the lists (a tombstone in sync), and next is the following occurrence, created exactly once as on completion; sent again (a retry, or another client at the same moment), it changes nothing and answers the same: the skipped occurrence and the one that now follows it. With occurrenceDate, a later date of the schedule is skipped in advance and never created (next is absent); a date already skipped returns the task unchanged. A series that repeats from completion has no later dates to name.",
     auth: "user",
     scopes: ["tasks:write"],
     params: idParams,
