@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { guardPage, inviteMember, memberBrowser, sameOriginHeaders } from "./helpers";
+import { registerDevice } from "./inbox-seed";
 import { mailTo } from "./server-fixtures";
 
 /**
@@ -134,5 +135,38 @@ test("an email's unsubscribe link asks first, and its button turns that email of
     await expect(settings.getByRole("checkbox", { name: "Task assigned to me: In app" })).toBeChecked();
   } finally {
     await member.context.close();
+  }
+});
+
+test("the notification centre shows the newest 50 and loads older ones on request, from the keyboard", async ({ request, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const email = `pager-${stamp}@example.test`;
+  const password = "pager password 123";
+  await inviteMember(request, { email, name: `Pia ${stamp}`, password });
+  const member = await memberBrowser(browser, testInfo, email, password);
+  const { page, context } = member;
+  try {
+    // 55 high-priority texts from 55 senders: one notification each.
+    const device = await registerDevice(context.request, `Pager ${stamp}`);
+    const count = 55;
+    const messages = Array.from({ length: count }, (_, i) => ({ type: "sms", priority: "high", sender: `+1555020${String(i).padStart(4, "0")}`, body: `Alarm ${i}`, receivedAt: new Date(Date.now() - i * 1000).toISOString() }));
+    expect((await context.request.post("/api/v1/messages", { headers: { authorization: `Bearer ${device.key}` }, data: { messages } })).status()).toBe(201);
+    await expect.poll(async () => ((await (await context.request.get("/api/v1/notifications?limit=1")).json()) as { unread: number }).unread, { timeout: 30_000 }).toBe(count);
+
+    await page.goto("/notifications");
+    const list = page.getByTestId("notification-list").getByRole("listitem");
+    await expect(page.getByRole("heading", { name: `${count} unread` })).toBeVisible();
+    await expect(list).toHaveCount(50);
+    const older = page.getByRole("button", { name: "Show older" });
+    await older.focus();
+    await page.screenshot({ path: testInfo.outputPath("notifications-show-older.png") });
+    await page.keyboard.press("Enter");
+    await expect(list).toHaveCount(count);
+    await expect(older).toHaveCount(0);
+    const titles = await list.getByRole("link").allTextContents();
+    expect(new Set(titles).size).toBe(count);
+  } finally {
+    await context.close();
   }
 });

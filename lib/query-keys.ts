@@ -33,7 +33,10 @@ export const queryKeys = {
   },
   notifications: {
     all: () => ["notifications"] as const,
+    /** Every list-shaped query of notifications: the bell's count and the centre's pages. */
     list: () => ["notifications", "list"] as const,
+    unread: () => ["notifications", "list", "unread"] as const,
+    pages: () => ["notifications", "list", "pages"] as const,
     preferences: () => ["notifications", "preferences"] as const,
   },
   messages: {

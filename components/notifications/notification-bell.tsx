@@ -1,15 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useNotifications } from "@/components/notifications/use-notifications";
+import { useUnreadNotifications } from "@/components/notifications/use-notifications";
 import { buttonClasses } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { BellIcon } from "@/components/ui/icons";
 
 /** The header bell: links to the notification centre, with the live unread count. */
 export function NotificationBell() {
-  const { data } = useNotifications();
-  const unread = data?.unread ?? 0;
+  const unread = useUnreadNotifications();
   return (
     <Link href="/notifications" className={cx(buttonClasses({ variant: "ghost", size: "sm" }), "relative")} aria-label={unread > 0 ? `Notifications, ${unread} unread` : "Notifications"} data-testid="notification-bell">
       <BellIcon className="size-5" />

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useNotifications, type NotificationPage } from "@/components/notifications/use-notifications";
+import { useNotificationPages, type NotificationPage } from "@/components/notifications/use-notifications";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Card, CardHeader } from "@/components/ui/display";
@@ -9,10 +9,11 @@ import { BellIcon, CheckIcon } from "@/components/ui/icons";
 import { EmptyState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 
-/** The notification centre: newest first, live, with mark read and mark all read. */
+/** The notification centre: newest first, live, with mark read, mark all read and older pages on request. */
 export function NotificationList({ initial }: { initial: NotificationPage }) {
-  const { data, markRead } = useNotifications(initial);
-  const items = data?.data ?? [];
+  const { pages, markRead } = useNotificationPages(initial);
+  const items = pages.data?.pages.flatMap((page) => page.data) ?? [];
+  const unread = pages.data?.pages[0]?.unread ?? 0;
   if (items.length === 0) {
     return (
       <Card>
@@ -32,9 +33,9 @@ export function NotificationList({ initial }: { initial: NotificationPage }) {
   return (
     <Card>
       <CardHeader
-        title={`${data?.unread ?? 0} unread`}
+        title={`${unread} unread`}
         actions={
-          <Button variant="secondary" size="sm" disabled={(data?.unread ?? 0) === 0} loading={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+          <Button variant="secondary" size="sm" disabled={unread === 0} loading={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
             Mark all read
           </Button>
         }
@@ -60,6 +61,18 @@ export function NotificationList({ initial }: { initial: NotificationPage }) {
           </li>
         ))}
       </ul>
+      {pages.hasNextPage ? (
+        <div className="border-t border-slate-200 p-3 text-center dark:border-slate-800">
+          {pages.isFetchNextPageError ? (
+            <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-300">
+              Could not load older notifications: {pages.error?.message}
+            </p>
+          ) : null}
+          <Button variant="ghost" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+            Show older
+          </Button>
+        </div>
+      ) : null}
     </Card>
   );
 }

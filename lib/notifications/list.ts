@@ -1,6 +1,8 @@
-import { and, count, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "@/lib/db/client";
 import { notifications } from "@/lib/db/schema/notifications";
+import { pageOf } from "@/lib/http/list-cursor";
+import type { NotificationCursor } from "@/lib/notifications/schemas";
 
 export type NotificationView = {
   id: string;
@@ -34,31 +36,32 @@ export function toNotificationView(row: typeof notifications.$inferSelect): Noti
   };
 }
 
-/** The user's notifications, newest first, keyset-paged by (createdAt, id). */
+/**
+ * The user's notifications, newest first, keyset-paged by (created_at, id).
+ * created_at may hold microseconds (its default is now()), which a
+ * JavaScript Date would round away: the cursor carries PostgreSQL's own text
+ * of it, so a notification created in the same millisecond as a page's last
+ * one is neither skipped nor repeated.
+ */
 export async function listNotifications(
   db: Queryable,
   userId: string,
-  options: { limit: number; unreadOnly?: boolean; before?: { createdAt: Date; id: string } },
-): Promise<{ data: NotificationView[]; unread: number; nextCursor: string | null }> {
+  options: { limit: number; unreadOnly?: boolean; before?: NotificationCursor },
+): Promise<{ data: NotificationView[]; unread: number; nextCursor: string | null; hasMore: boolean }> {
   const conditions = [eq(notifications.userId, userId)];
   if (options.unreadOnly) conditions.push(isNull(notifications.readAt));
-  if (options.before) {
-    conditions.push(or(lt(notifications.createdAt, options.before.createdAt), and(eq(notifications.createdAt, options.before.createdAt), lt(notifications.id, options.before.id)))!);
-  }
+  if (options.before) conditions.push(sql`(${notifications.createdAt}, ${notifications.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id})`);
   const [rows, unread] = await Promise.all([
-    db.select().from(notifications).where(and(...conditions)).orderBy(desc(notifications.createdAt), desc(notifications.id)).limit(options.limit + 1),
+    db
+      .select({ row: notifications, createdAtText: sql<string>`${notifications.createdAt}::text` })
+      .from(notifications)
+      .where(and(...conditions))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(options.limit + 1),
     unreadCount(db, userId),
   ]);
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > options.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url") : null;
-  return { data: page.map(toNotificationView), unread, nextCursor };
-}
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
+  const page = pageOf(rows, options.limit, ({ row, createdAtText }) => [createdAtText, row.id]);
+  return { ...page, data: page.data.map(({ row }) => toNotificationView(row)), unread };
 }
 
 export async function unreadCount(db: Queryable, userId: string): Promise<number> {

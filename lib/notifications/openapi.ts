@@ -32,7 +32,8 @@ const notificationSchema = z.object({
 const notificationPageSchema = z.object({
   data: z.array(notificationSchema),
   unread: z.number().int().meta({ description: "The caller's unread notifications in all, for the badge." }),
-  nextCursor: z.string().nullable().meta({ description: "null on the last page." }),
+  nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page." }),
+  hasMore: z.boolean(),
 });
 const _notificationPageShape: SameShape<z.output<typeof notificationPageSchema>, Serialized<Awaited<ReturnType<typeof listNotifications>>>> = true;
 
@@ -70,11 +71,11 @@ export const notificationOperations: ApiOperation[] = [
     tag,
     summary: "Your notifications, newest first, with the unread count",
     description:
-      "Page with nextCursor until it is null; this list has no hasMore, and limit defaults to 30 (at most 100). While in-app is on for its type, the realtime notification event to user:<id> carries each new notification, or one a burst updated, as this list shows it.",
+      "Pages like every list (limit 1–500, default 50; cursor from nextCursor until hasMore is false). While in-app is on for its type, the realtime notification event to user:<id> carries each new notification, or one a burst updated, as this list shows it.",
     auth: "user",
     refuseDeviceKeys: true,
     query: notificationListQuerySchema,
-    responses: { 200: { description: "A page of notifications", schema: notificationPageSchema }, 400: { description: "The cursor is not one this server issued" } },
+    responses: { 200: { description: "A page of notifications", schema: notificationPageSchema }, 422: { description: "The cursor is not one this server issued" } },
   },
   {
     method: "post",

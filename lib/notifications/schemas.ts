@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeListCursor, listCursorSchema, listLimitSchema } from "@/lib/http/list-cursor";
 
 /**
  * Push service endpoints are https URLs on the public internet. Refusing
@@ -61,11 +62,26 @@ export type PushPayload = z.infer<typeof pushPayloadSchema>;
 
 export type PushSubscriptionView = { id: string; endpoint: string; userAgent: string | null; createdAt: string };
 
-/** GET /api/v1/notifications */
+/** How many notifications the notification centre shows at first, and loads with each "Show older". */
+export const NOTIFICATION_PAGE_SIZE = 50;
+
+/** Where a page of notifications ended: the last row's created_at, to the microsecond as PostgreSQL prints it, and its id. */
+export type NotificationCursor = { createdAt: string; id: string };
+
+const POSTGRES_TIMESTAMPTZ = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+/** GET /api/v1/notifications: the list envelope's limit and cursor, and the unread filter. */
 export const notificationListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  limit: listLimitSchema,
   unread: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: listCursorSchema.transform((value, ctx): NotificationCursor | undefined => {
+    if (value === undefined) return undefined;
+    const parts = decodeListCursor(value, 2);
+    const [createdAt, id] = parts ?? [];
+    if (typeof createdAt === "string" && POSTGRES_TIMESTAMPTZ.test(createdAt) && typeof id === "string" && id.length <= 64) return { createdAt, id };
+    ctx.addIssue({ code: "custom", message: "is not a cursor this server issued" });
+    return z.NEVER;
+  }),
 });
 
 /** POST /api/v1/notifications/read: some of the caller's notifications, or all of them. */

@@ -121,6 +121,44 @@ describe("notifications", () => {
     expect(bad.status).toBe(422);
   });
 
+  it("pages the list to the end with each notification once, ties within a millisecond included, and only the caller's", async () => {
+    const carol = await makeUser();
+    const dave = await makeUser();
+    // Twelve notifications in one millisecond, microseconds apart, three of them at the very same instant, and one a second older.
+    const stamps = ["123001", "123001", "123001", "123002", "123250", "123499", "123500", "123501", "123750", "123998", "123999", "123999"].map((us) => `2030-03-04 05:06:07.${us}+00`);
+    stamps.push("2030-03-04 05:06:06.000000+00");
+    const made = stamps.map((at, i) => ({ id: `ntf_page_${carol.user.id}_${String(i).padStart(2, "0")}`, at }));
+    for (const { id, at } of made) {
+      await getDb().insert(notifications).values({ id, userId: carol.user.id, type: "task.assigned", eventId: id, title: id, body: "", createdAt: sql`${at}::timestamptz`, updatedAt: sql`${at}::timestamptz` });
+    }
+    await getDb().insert(notifications).values({ id: `ntf_page_${dave.user.id}`, userId: dave.user.id, type: "task.assigned", eventId: "dave", title: "dave's", body: "", createdAt: sql`${stamps[5]}::timestamptz` });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const res = await call(listRoute, { key: carol.key, query: { limit: "3", ...(cursor ? { cursor } : {}) } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.unread).toBe(made.length);
+      seen.push(...res.body.data.map((n: { id: string }) => n.id));
+      expect(res.body.hasMore).toBe(res.body.nextCursor !== null);
+      if (!res.body.hasMore) break;
+      cursor = res.body.nextCursor;
+    }
+    // Newest first; at the same instant, the larger id first.
+    const expected = [...made].sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at))).map((n) => n.id);
+    expect(seen).toEqual(expected);
+
+    const first = await call(listRoute, { key: carol.key });
+    expect(first.body).toMatchObject({ hasMore: false, nextCursor: null });
+    expect(first.body.data).toHaveLength(made.length);
+    for (const forged of ["garbage", Buffer.from("2030-03-04T05:06:07.123Z|ntf_x").toString("base64url"), Buffer.from(JSON.stringify({ v: 1, k: ["yesterday", "ntf_x"] })).toString("base64url")]) {
+      const res = await call(listRoute, { key: carol.key, query: { cursor: forged } });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: "query.cursor" })]);
+    }
+    expect((await call(listRoute, { key: carol.key, query: { limit: "501" } })).status).toBe(422);
+  });
+
   it("turning email off for a type sends no email but still notifies in-app", async () => {
     const before = await call(getPreferencesRoute, { key: bob.key });
     expect(before.body.preferences["task.assigned"]).toEqual({ in_app: true, push: true, email: true, sms: false });
