@@ -39,9 +39,10 @@ export function toNotificationView(row: typeof notifications.$inferSelect): Noti
 /**
  * The user's notifications, newest first, keyset-paged by (created_at, id).
  * created_at may hold microseconds (its default is now()), which a
- * JavaScript Date would round away: the cursor carries PostgreSQL's own text
- * of it, so a notification created in the same millisecond as a page's last
- * one is neither skipped nor repeated.
+ * JavaScript Date would round away: the cursor carries it as text to the
+ * microsecond, in UTC whatever the session's DateStyle and TimeZone, so a
+ * notification created in the same millisecond as a page's last one is
+ * neither skipped nor repeated.
  */
 export async function listNotifications(
   db: Queryable,
@@ -53,7 +54,7 @@ export async function listNotifications(
   if (options.before) conditions.push(sql`(${notifications.createdAt}, ${notifications.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id})`);
   const [rows, unread] = await Promise.all([
     db
-      .select({ row: notifications, createdAtText: sql<string>`${notifications.createdAt}::text` })
+      .select({ row: notifications, createdAtText: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"')` })
       .from(notifications)
       .where(and(...conditions))
       .orderBy(desc(notifications.createdAt), desc(notifications.id))

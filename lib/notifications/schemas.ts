@@ -65,10 +65,10 @@ export type PushSubscriptionView = { id: string; endpoint: string; userAgent: st
 /** How many notifications the notification centre shows at first, and loads with each "Show older". */
 export const NOTIFICATION_PAGE_SIZE = 50;
 
-/** Where a page of notifications ended: the last row's created_at, to the microsecond as PostgreSQL prints it, and its id. */
+/** Where a page of notifications ended: the last row's created_at in UTC to the microsecond ("2030-03-04 05:06:07.123456+00"), and its id. */
 export type NotificationCursor = { createdAt: string; id: string };
 
-const POSTGRES_TIMESTAMPTZ = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const UTC_MICROSECONDS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00$/;
 
 /** GET /api/v1/notifications: the list envelope's limit and cursor, and the unread filter. */
 export const notificationListQuerySchema = z.object({
@@ -78,7 +78,7 @@ export const notificationListQuerySchema = z.object({
     if (value === undefined) return undefined;
     const parts = decodeListCursor(value, 2);
     const [createdAt, id] = parts ?? [];
-    if (typeof createdAt === "string" && POSTGRES_TIMESTAMPTZ.test(createdAt) && typeof id === "string" && id.length <= 64) return { createdAt, id };
+    if (typeof createdAt === "string" && UTC_MICROSECONDS.test(createdAt) && typeof id === "string" && id.length <= 64) return { createdAt, id };
     ctx.addIssue({ code: "custom", message: "is not a cursor this server issued" });
     return z.NEVER;
   }),
