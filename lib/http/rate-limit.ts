@@ -75,6 +75,17 @@ export function rateLimitedError(retryAfterMs: number, detail = "Too many reques
   return new AppError("rate_limited", `${detail}. Try again in ${seconds} s.`, { headers: { "retry-after": String(seconds) } });
 }
 
+/**
+ * Whose budget a request spends. The API and ingest limits count per key, so
+ * each integration and each phone has its own. The auth and send limits
+ * count per person, however many keys they make: guesses at a secret and
+ * messages that cost money are the person's. Without an actor, per IP.
+ */
+export function limitKey(name: LimitName, actor: { userId: string; apiKeyId?: string } | null, ip: string): string {
+  if (!actor) return `ip:${ip}`;
+  return name === "auth" || name === "send" ? actor.userId : (actor.apiKeyId ?? actor.userId);
+}
+
 /** Takes one point from `key` under the named limit, or throws a 429 with Retry-After. */
 export async function consume(name: LimitName, key: string, points = 1): Promise<void> {
   const limiter = getLimiter(name, limitOptions(name));

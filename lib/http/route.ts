@@ -5,7 +5,7 @@ import { currentContext, requestIdFrom, runWithContext } from "@/lib/log/context
 import { getLogger } from "@/lib/log/logger";
 import { AppError, isAppError, problemResponse, type FieldError } from "@/lib/http/errors";
 import { parseBody, readBody, TextResponse, type BodyKind } from "@/lib/http/body";
-import { consume, type LimitName } from "@/lib/http/rate-limit";
+import { consume, limitKey, type LimitName } from "@/lib/http/rate-limit";
 import { hasScopes, type Actor, type Scope } from "@/lib/auth/actor";
 import { authenticate } from "@/lib/auth/authenticate";
 import { assertSameOrigin, isSafeMethod } from "@/lib/http/csrf";
@@ -94,7 +94,8 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
           if (actor.via === "session" && !isSafeMethod(req.method)) assertSameOrigin(req);
         }
         if (options.rateLimit !== false) {
-          await consume(options.rateLimit ?? "api", actor ? (actor.apiKeyId ?? actor.userId) : `ip:${ip}`);
+          const limit = options.rateLimit ?? "api";
+          await consume(limit, limitKey(limit, actor, ip));
         }
 
         const url = new URL(req.url);

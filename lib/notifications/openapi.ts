@@ -165,7 +165,7 @@ export const notificationOperations: ApiOperation[] = [
     path: "/api/v1/push/test",
     tag: pushTag,
     summary: "Send a test push to every browser you subscribed",
-    description: "Rate-limited with SMS replies per API key or user (RATE_LIMIT_SEND_PER_HOUR, default 60 an hour). A push service failure is counted, not an error: the answer is 200 either way.",
+    description: "Rate-limited with SMS replies per user, across their keys (RATE_LIMIT_SEND_PER_HOUR, default 60 an hour). A push service failure is counted, not an error: the answer is 200 either way.",
     auth: "user",
     refuseDeviceKeys: true,
     responses: { 200: { description: "How many pushes went out, were removed, or failed", schema: pushResultSchema } },

@@ -47,7 +47,7 @@ export const smsOperations: ApiOperation[] = [
     path: "/api/v1/sms/send",
     tag,
     summary: "Send an SMS reply through the provider",
-    description: "Rate-limited with test pushes per API key or user (RATE_LIMIT_SEND_PER_HOUR, default 60 an hour).",
+    description: "Rate-limited with test pushes per user, across their keys (RATE_LIMIT_SEND_PER_HOUR, default 60 an hour).",
     auth: "user",
     scopes: ["messages:write"],
     body: sendSmsSchema,

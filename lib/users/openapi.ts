@@ -35,7 +35,7 @@ const invitePreviewSchema = z.object({ invite: z.object({ email: z.string(), rol
 const _invitePreviewShape: SameShape<z.output<typeof invitePreviewSchema>, Serialized<{ invite: Awaited<ReturnType<typeof findInviteByToken>> }>> = true;
 
 const SESSION_ONLY = "Session only, like every account-security route: a leaked API key must not be enough.";
-const AUTH_LIMIT = "Counts against the strict auth rate limit (RATE_LIMIT_AUTH_PER_15_MINUTES, default 10 per 15 minutes), shared by the caller's auth-limited routes.";
+const AUTH_LIMIT = "Counts against the strict auth rate limit (RATE_LIMIT_AUTH_PER_15_MINUTES, default 10 per 15 minutes), shared by the caller's auth-limited routes and counted per user, across their keys.";
 const authLimited = { 429: { description: "Over the auth rate limit; Retry-After says when to try again" } };
 
 export const userOperations: ApiOperation[] = [

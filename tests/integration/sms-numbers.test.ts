@@ -6,12 +6,14 @@ import { POST as verifyNumber } from "@/app/api/v1/phone-numbers/[id]/verify/rou
 import { POST as resendCode } from "@/app/api/v1/phone-numbers/[id]/resend/route";
 import { POST as sendSms } from "@/app/api/v1/sms/send/route";
 import { GET as outbox } from "@/app/api/v1/admin/sms-outbox/route";
+import { createApiKey } from "@/lib/auth/api-keys";
 import { setConfig, type Config } from "@/lib/config/env";
 import { resetLimiters } from "@/lib/http/rate-limit";
 import { getDb } from "@/lib/db/client";
 import { phoneNumbers, smsUsage } from "@/lib/db/schema/sms";
 import { call } from "@/tests/helpers/http";
 import { makeUser, type TestUser } from "@/tests/helpers/factories";
+import { rememberSecret } from "@/tests/helpers/logs";
 import { freshNumber, startFakeTwilio, useFakeTwilio, type FakeTwilio } from "@/tests/helpers/fake-twilio";
 
 /** Phone-number verification by SMS code, through the Twilio provider against a local fake Twilio. */
@@ -194,7 +196,10 @@ describe("phone numbers", () => {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await call(sendSms, { key: alice.key, body: { to, body: `reply ${i}` } })).status);
       expect(statuses).toEqual([201, 201, 429]);
-      const refused = await call(sendSms, { key: alice.key, body: { to, body: "once more" } });
+      // A second key of hers spends the same budget: it is the person's, not the key's.
+      const otherKey = rememberSecret("api-key", (await createApiKey(getDb(), alice.user.id, { name: "second", scopes: ["messages:write"] })).key);
+      const refused = await call(sendSms, { key: otherKey, body: { to, body: "once more" } });
+      expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(60);
       expect(fake.sent.filter((m) => m.to === to)).toHaveLength(2);
       // The second of two code checks in the window still goes through: sending took nothing from it.
