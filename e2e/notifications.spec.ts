@@ -48,8 +48,10 @@ test("an assigned task notifies the assignee live; with email off for that type 
     expect(mail!.text).toContain(`/tasks?task=${firstId}`);
     expect(mail!.text).toContain("/api/v1/notifications/unsubscribe?token=");
 
-    // Read it (an unread one would absorb the next assignment as a burst).
-    await page.getByRole("button", { name: "Mark all read" }).click();
+    // Read it by following its link, which opens the task (an unread one would absorb the next assignment as a burst).
+    await firstItem.getByRole("link", { name: "Task assigned to you" }).click();
+    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page.getByRole("dialog", { name: "Task details" }).getByLabel("Title")).toHaveValue(first);
     await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications");
 
     // 2. Settings → Notifications: email off for "Task assigned to me"; it sticks.
@@ -166,6 +168,26 @@ test("the notification centre shows the newest 50 and loads older ones on reques
     await expect(older).toHaveCount(0);
     const titles = await list.getByRole("link").allTextContents();
     expect(new Set(titles).size).toBe(count);
+
+    // Following one (the oldest, from the second page) opens the message and reads the notification.
+    const oldest = list.last();
+    const link = oldest.getByRole("link");
+    const title = (await link.textContent())!;
+    await link.click();
+    await expect(page).toHaveURL(/\/inbox\?m=msg_/);
+    const messageId = new URL(page.url()).searchParams.get("m")!;
+    await expect(page.getByTestId("message-detail")).toContainText(title.replace("High-priority sms from ", ""));
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", `Notifications, ${count - 1} unread`);
+    await page.goBack();
+    await expect(page.getByRole("heading", { name: `${count - 1} unread` })).toBeVisible();
+    await page.getByRole("button", { name: "Mark all read" }).click();
+    await expect(page.getByRole("heading", { name: "0 unread" })).toBeVisible();
+    await expect(page.getByTestId("notification-bell")).toHaveAttribute("aria-label", "Notifications");
+
+    // A link in the older form (?message=, in notifications and emails sent before) opens the same drawer.
+    await page.goto(`/inbox?message=${messageId}`);
+    await expect(page).toHaveURL(new RegExp(`/inbox\\?m=${messageId}$`));
+    await expect(page.getByTestId("message-detail")).toContainText(title.replace("High-priority sms from ", ""));
   } finally {
     await context.close();
   }

@@ -281,3 +281,44 @@ test("XSS payloads in messages render inert", async ({ page }, testInfo) => {
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 });
+
+test("a mention's notification opens the room at that message, loading earlier pages when newer ones came after it", async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const member = await createMember(page, stamp, "Lin Liu");
+  const title = `Queue backlog ${stamp}`;
+  const roomId = await createRoomViaApi(page, title);
+  const headers = await sameOriginHeaders(page.request);
+  const added = await page.request.post(`/api/v1/rooms/${roomId}/members`, { data: { email: member.email }, headers });
+  expect(added.status()).toBe(201);
+  const { handle } = ((await added.json()) as { member: { handle: string } }).member;
+  const post = async (content: string) => {
+    // Ten messages a second per person: wait out a 429 and send again.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const res = await page.request.post(`/api/v1/rooms/${roomId}/messages`, { data: { content }, headers });
+      if (res.status() !== 429) return expect(res.status()).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    throw new Error("still rate-limited after ten tries");
+  };
+  await post(`@${handle} can you check the consumer lag?`);
+  // Sixty more: the mention is no longer among the latest 50 the room shows first.
+  for (let i = 0; i < 60; i++) await post(`lag update ${i}`);
+
+  const lin = await browserFor(browser, testInfo, member.email);
+  try {
+    await expect
+      .poll(async () => ((await (await lin.context.request.get("/api/v1/notifications")).json()) as { data: { type: string }[] }).data.some((n) => n.type === "room.mention"), { timeout: 30_000 })
+      .toBe(true);
+    await lin.page.goto("/notifications");
+    await lin.page.getByRole("link", { name: `Ada Admin mentioned you in ${title}` }).click();
+    await expect(lin.page).toHaveURL(new RegExp(`/rooms/${roomId}\\?message=`));
+    const mention = messages(lin.page).getByRole("listitem", { name: "Message from Ada Admin" }).filter({ hasText: "can you check the consumer lag?" });
+    await expect(mention).toHaveAttribute("aria-current", "true");
+    await expect(mention).toBeInViewport();
+    await expect(messages(lin.page).locator('[aria-current="true"]')).toHaveCount(1);
+    await lin.page.screenshot({ path: testInfo.outputPath("room-mention-jump.png") });
+  } finally {
+    await lin.context.close();
+  }
+});

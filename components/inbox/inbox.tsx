@@ -71,6 +71,16 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
   const messages = useMemo(() => query.data?.pages.flatMap((page) => page.data) ?? [], [query.data]);
 
   // Selection for bulk actions, and the keyboard cursor.
+  // Notification links written before the inbox settled on ?m= say ?message=: open the same drawer.
+  const legacyOpen = params.get("message");
+  useEffect(() => {
+    if (!legacyOpen) return;
+    const next = new URLSearchParams(params.toString());
+    next.delete("message");
+    if (!next.has("m")) next.set("m", legacyOpen);
+    router.replace(`${pathname}?${next}`, { scroll: false });
+  }, [legacyOpen, params, pathname, router]);
+
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [cursor, setCursor] = useState(0);
   useEffect(() => {

@@ -9,7 +9,10 @@ import { BellIcon, CheckIcon } from "@/components/ui/icons";
 import { EmptyState } from "@/components/ui/states";
 import { RelativeTime } from "@/components/ui/time";
 
-/** The notification centre: newest first, live, with mark read, mark all read and older pages on request. */
+/**
+ * The notification centre: newest first, live, with mark read, mark all read
+ * and older pages on request. Following a notification's link marks it read.
+ */
 export function NotificationList({ initial }: { initial: NotificationPage }) {
   const { pages, markRead } = useNotificationPages(initial);
   const items = pages.data?.pages.flatMap((page) => page.data) ?? [];
@@ -35,7 +38,7 @@ export function NotificationList({ initial }: { initial: NotificationPage }) {
       <CardHeader
         title={`${unread} unread`}
         actions={
-          <Button variant="secondary" size="sm" disabled={unread === 0} loading={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+          <Button variant="secondary" size="sm" disabled={unread === 0} loading={markRead.isPending && markRead.variables !== undefined && "all" in markRead.variables} onClick={() => markRead.mutate({ all: true })}>
             Mark all read
           </Button>
         }
@@ -45,7 +48,18 @@ export function NotificationList({ initial }: { initial: NotificationPage }) {
           <li key={item.id} className={cx("flex items-start gap-3 px-4 py-3", item.readAt ? "opacity-70" : "bg-sky-50/60 dark:bg-sky-950/20")} data-unread={item.readAt ? undefined : "true"}>
             <div className="min-w-0 flex-1">
               <p className="font-medium">
-                {item.url ? <Link href={item.url}>{item.title}</Link> : item.title}
+                {item.url ? (
+                  <Link
+                    href={item.url}
+                    onClick={() => {
+                      if (!item.readAt) markRead.mutate({ ids: [item.id] });
+                    }}
+                  >
+                    {item.title}
+                  </Link>
+                ) : (
+                  item.title
+                )}
                 {item.urgent ? <span className="ml-2 rounded bg-red-100 px-1.5 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">urgent</span> : null}
               </p>
               <p className="whitespace-pre-line text-sm text-slate-600 dark:text-slate-400">{item.body}</p>

@@ -34,12 +34,15 @@ export function MessageItem({
   permissions,
   onChanged,
   onShowHistory,
+  highlighted = false,
 }: {
   message: MessageView;
   authorName: string;
   permissions: MessagePermissions;
   onChanged: (message: MessageView) => void;
   onShowHistory: (message: MessageView) => void;
+  /** The message a link pointed at (a mention's notification): marked until the reader moves on. */
+  highlighted?: boolean;
 }) {
   const { toast } = useToast();
   const [editing, setEditing] = useState(false);
@@ -113,7 +116,16 @@ export function MessageItem({
   ];
 
   return (
-    <li aria-label={`Message from ${authorName}`} data-seq={message.seq} className="group flex gap-3 px-4 py-2 hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-900/60 dark:focus-within:bg-slate-900/60">
+    <li
+      aria-label={`Message from ${authorName}`}
+      aria-current={highlighted ? "true" : undefined}
+      data-seq={message.seq}
+      data-message-id={message.id}
+      className={cx(
+        "group flex gap-3 px-4 py-2 hover:bg-slate-50 focus-within:bg-slate-50 dark:hover:bg-slate-900/60 dark:focus-within:bg-slate-900/60",
+        highlighted && "bg-amber-50 ring-2 ring-inset ring-amber-400 dark:bg-amber-950/30 dark:ring-amber-500",
+      )}
+    >
       <Avatar name={authorName} size="sm" className="mt-0.5" />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-500 dark:text-slate-400">

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { MessageView, RoomDetail, RoomSeverity, RoomStatus } from "@/clients/sdk-ts/types";
@@ -200,6 +201,25 @@ function MessageList({ live, permissions, nameOf, onShowHistory }: { live: Retur
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [count, lastSeq, firstSeq]);
 
+  // A mention's notification links here with ?message=<id>: bring that message into view (it stays
+  // marked while the address names it), loading earlier pages (at most ten) when it is older than
+  // the latest ones.
+  const target = useSearchParams().get("message");
+  const found = useRef<string | null>(null);
+  const olderLoads = useRef(0);
+  const { messages, history, loadOlder } = live;
+  useEffect(() => {
+    if (!target || found.current === target) return;
+    if (messages.some((message) => message.id === target)) {
+      found.current = target;
+      stick.current = false;
+      requestAnimationFrame(() => scrollRef.current?.querySelector(`[data-message-id="${CSS.escape(target)}"]`)?.scrollIntoView({ block: "center" }));
+    } else if (messages.length > 0 && history.hasOlder && !history.loading && !history.error && olderLoads.current < 10) {
+      olderLoads.current += 1;
+      loadOlder();
+    }
+  }, [target, messages, history.hasOlder, history.loading, history.error, loadOlder]);
+
   return (
     <div
       ref={scrollRef}
@@ -227,7 +247,15 @@ function MessageList({ live, permissions, nameOf, onShowHistory }: { live: Retur
       ) : null}
       <ol aria-label="Messages" className="space-y-0.5">
         {live.messages.map((message) => (
-          <MessageItem key={message.id} message={message} authorName={nameOf(message.authorId)} permissions={permissions} onChanged={(updated) => live.upsert([updated])} onShowHistory={onShowHistory} />
+          <MessageItem
+            key={message.id}
+            message={message}
+            authorName={nameOf(message.authorId)}
+            permissions={permissions}
+            onChanged={(updated) => live.upsert([updated])}
+            onShowHistory={onShowHistory}
+            highlighted={message.id === target}
+          />
         ))}
         {live.pending.map((item) => (
           <li key={item.clientId} aria-label="Pending message" className="flex gap-3 px-4 py-2 opacity-70">

@@ -269,6 +269,22 @@ export function TasksView({ userId, timezone, initialViews, initialTags }: Props
   };
   const liveOpen = useQuery({ queryKey: queryKeys.tasks.detail(openId ?? ""), queryFn: () => api.getTask(openId!), enabled: !!openId, initialData: openTask });
 
+  // A notification's link (in the app, a push or an email) lands here with ?task=<id>: open that task.
+  const linkedTask = params.get("task");
+  useEffect(() => {
+    if (!linkedTask) return;
+    void api
+      .getTask(linkedTask)
+      .then(openDrawer, (error: Error) => toast({ title: "Could not open the task", description: error.message, tone: "error" }))
+      .finally(() => {
+        const next = new URLSearchParams(window.location.search);
+        next.delete("task");
+        router.replace(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
+      });
+    // Once per linked id; openDrawer and toast are stable in what they do.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [linkedTask]);
+
   const [cursor, setCursor] = useState(0);
   useHotkeys([
     { keys: "n", description: "New task", group: "Tasks", handler: () => quickAddRef.current?.focus() },

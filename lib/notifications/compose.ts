@@ -158,7 +158,7 @@ export async function composeNotifications(tx: Tx, event: DispatchedEvent): Prom
           type: "message.high_priority",
           title: message.priority === "urgent" ? `Urgent ${message.type} from ${message.sender}` : `High-priority ${message.type} from ${message.sender}`,
           body: "Open the inbox to read it.",
-          url: `/inbox?message=${message.id}`,
+          url: `/inbox?m=${message.id}`,
           data: { messageId: message.id, sender: message.sender, priority: message.priority },
           urgent: message.priority === "urgent",
           groupKey: message.sender,

@@ -202,7 +202,8 @@ describe("notifications", () => {
     const rows = await db.select().from(notifications).where(and(eq(notifications.userId, bob.user.id), eq(notifications.type, "message.high_priority")));
     const ours = rows.filter((r) => r.data.messageId === ids.urgent || r.data.messageId === ids.normal);
     expect(ours).toHaveLength(1);
-    expect(ours[0]).toMatchObject({ urgent: true, title: "Urgent sms from +15550100" });
+    // The link opens the message's drawer in the inbox (?m=, as the inbox addresses it).
+    expect(ours[0]).toMatchObject({ urgent: true, title: "Urgent sms from +15550100", url: `/inbox?m=${ids.urgent}` });
     expect(JSON.stringify(ours[0])).not.toContain("123456");
 
     // The dispatcher makes no notifications job for the normal message: its event says the priority.
