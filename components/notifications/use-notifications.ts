@@ -52,8 +52,6 @@ export function useNotificationPages(initial: NotificationPage) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => (last.hasMore ? (last.nextCursor ?? undefined) : undefined),
     initialData: { pages: [initial], pageParams: [undefined] },
-    // The server rendered the first page just now; events and reconnects refetch it.
-    staleTime: 5_000,
   });
   return { pages, markRead };
 }
