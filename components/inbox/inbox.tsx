@@ -70,7 +70,6 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
   });
   const messages = useMemo(() => query.data?.pages.flatMap((page) => page.data) ?? [], [query.data]);
 
-  // Selection for bulk actions, and the keyboard cursor.
   // Notification links written before the inbox settled on ?m= say ?message=: open the same drawer.
   const legacyOpen = params.get("message");
   useEffect(() => {
@@ -81,6 +80,7 @@ export function Inbox({ initialDevices, timeZone }: { initialDevices: DeviceView
     router.replace(`${pathname}?${next}`, { scroll: false });
   }, [legacyOpen, params, pathname, router]);
 
+  // Selection for bulk actions, and the keyboard cursor.
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [cursor, setCursor] = useState(0);
   useEffect(() => {

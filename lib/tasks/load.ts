@@ -10,9 +10,14 @@ export { taskColumns };
 export type TaskRow = Omit<typeof tasks.$inferSelect, "search">;
 export type ReminderRow = typeof taskReminders.$inferSelect;
 
-/** Tasks a user may see: theirs, and those assigned to them. The tenancy rule, in the query. */
+/** Tasks that are the user's, or assigned to them: the tenancy rule, in the query. */
+function ownedOrAssigned(userId: string): SQL {
+  return or(eq(tasks.userId, userId), eq(tasks.assigneeId, userId))!;
+}
+
+/** Tasks a user may see: theirs, and those assigned to them, not deleted. */
 export function visibleTo(userId: string): SQL {
-  return and(or(eq(tasks.userId, userId), eq(tasks.assigneeId, userId)), isNull(tasks.deletedAt))!;
+  return and(ownedOrAssigned(userId), isNull(tasks.deletedAt))!;
 }
 
 /**
@@ -37,7 +42,7 @@ export async function findSkippedOccurrence(tx: Queryable, userId: string, id: s
   const [row] = await tx
     .select(taskColumns)
     .from(tasks)
-    .where(and(eq(tasks.id, id), or(eq(tasks.userId, userId), eq(tasks.assigneeId, userId)), isNotNull(tasks.skippedAt), isNotNull(tasks.deletedAt)));
+    .where(and(eq(tasks.id, id), ownedOrAssigned(userId), isNotNull(tasks.skippedAt), isNotNull(tasks.deletedAt)));
   return row ?? null;
 }
 
